@@ -1,0 +1,222 @@
+"""A practice's answers to one form, and their validation.
+
+Answers are plain data (JSON on disk, in drafts and in the register). They are
+validated against the form as a whole so every problem is reported at once,
+each naming its field by its Dutch label.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dpa_desktop import validation
+from dpa_desktop.errors import AnswersInvalid, FieldProblem
+from dpa_desktop.forms.model import FormSpec, Question
+from dpa_desktop.text import clean
+
+RETENTION_UNITS = ("dagen", "weken", "maanden", "jaar")
+MAX_INPUT = 100_000
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the practice filled in. ``retention`` maps service id to (amount, unit)."""
+
+    form_id: str
+    values: dict[str, str | bool] = field(default_factory=dict)
+    services: tuple[str, ...] = ()
+    retention: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "form": self.form_id,
+            "values": dict(self.values),
+            "services": list(self.services),
+            "retention": {k: {"amount": a, "unit": u} for k, (a, u) in self.retention.items()},
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, data: Any, *, form_id: str | None = None) -> Answers:
+        """Parse the JSON shape; structural problems raise AnswersInvalid in Dutch."""
+        problems: list[FieldProblem] = []
+        if not isinstance(data, Mapping):
+            raise AnswersInvalid([FieldProblem("(bestand)", "Antwoordenbestand",
+                                               "verwacht een JSON-object met 'values'")])
+        fid = data.get("form", form_id)
+        if not isinstance(fid, str):
+            fid = form_id or ""
+        raw_values = data.get("values", {})
+        values: dict[str, str | bool] = {}
+        if not isinstance(raw_values, Mapping):
+            problems.append(FieldProblem("values", "Antwoorden", "moet een JSON-object zijn"))
+        else:
+            for key, value in raw_values.items():
+                if isinstance(value, bool | str):
+                    values[str(key)] = value
+                elif isinstance(value, int | float):
+                    values[str(key)] = str(value)
+                elif value is None:
+                    continue
+                else:
+                    problems.append(FieldProblem(str(key), str(key), "moet tekst zijn"))
+        raw_services = data.get("services", [])
+        services: list[str] = []
+        if not isinstance(raw_services, list) or not all(isinstance(s, str) for s in raw_services):
+            problems.append(FieldProblem("services", "Diensten", "moet een lijst van dienst-id's zijn"))
+        else:
+            services = list(dict.fromkeys(raw_services))
+        retention: dict[str, tuple[int, str]] = {}
+        raw_ret = data.get("retention", {})
+        if not isinstance(raw_ret, Mapping):
+            problems.append(FieldProblem("retention", "Bewaartermijnen", "moet een JSON-object zijn"))
+        else:
+            for sid, item in raw_ret.items():
+                amount = item.get("amount") if isinstance(item, Mapping) else None
+                unit = item.get("unit") if isinstance(item, Mapping) else None
+                if isinstance(amount, str) and amount.strip().isdigit():
+                    amount = int(amount.strip())
+                if not isinstance(amount, int) or isinstance(amount, bool) or not isinstance(unit, str):
+                    problems.append(FieldProblem(f"retention.{sid}", f"Bewaartermijn {sid}",
+                                                 "verwacht een aantal en een eenheid"))
+                    continue
+                retention[str(sid)] = (amount, unit)
+        if problems:
+            raise AnswersInvalid(problems)
+        return cls(form_id=fid, values=values, services=tuple(services), retention=retention)
+
+    @classmethod
+    def loads(cls, text: str, *, form_id: str | None = None) -> Answers:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AnswersInvalid([FieldProblem("(bestand)", "Antwoordenbestand",
+                                               f"geen geldige JSON (regel {exc.lineno}: {exc.msg})")]) from exc
+        return cls.from_json(data, form_id=form_id)
+
+
+def example_answers(spec: FormSpec) -> Answers:
+    ex = spec.example
+    return Answers(
+        form_id=spec.id,
+        values=dict(ex.values),
+        services=tuple(ex.services),
+        retention={k: (v.amount, v.unit) for k, v in ex.retention.items()},
+    )
+
+
+_VALIDATORS: dict[str, Callable[[str], str]] = {
+    "kvk": validation.kvk,
+    "agb": validation.agb,
+    "postcode": validation.postcode,
+    "email": validation.email,
+    "phone": validation.phone,
+    "date": validation.date,
+}
+
+
+def validate_value(question: Question, value: str | bool | None) -> str | bool | None:
+    """One field: normalised value, ``None`` if empty, or ValueError with the Dutch reason.
+
+    The wizard calls this as she leaves a field; ``validate_answers`` for all.
+    """
+    if question.type == "boolean":
+        if value is None or value == "":
+            if question.required:
+                raise ValueError("maak een keuze")
+            return None
+        if isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in ("ja", "true", "1"):
+            return True
+        if lowered in ("nee", "false", "0"):
+            return False
+        raise ValueError("kies ja of nee")
+    if isinstance(value, bool):
+        raise ValueError("verwacht tekst, geen ja/nee")
+    raw = value or ""
+    if len(raw) > MAX_INPUT:
+        raise ValueError(f"te lang: hoogstens {question.max_length} tekens")
+    stripped = clean(raw, multiline=question.type == "multiline") if raw else ""
+    if not stripped:
+        if question.required:
+            raise ValueError("dit veld is verplicht")
+        return None
+    if question.type == "choice":
+        allowed = [o.value for o in question.options]
+        if stripped not in allowed:
+            labels = ", ".join(o.label for o in question.options)
+            raise ValueError(f"kies een van: {labels}")
+        return stripped
+    if question.type == "number":
+        if not stripped.isascii() or not stripped.isdigit():
+            raise ValueError("vul een geheel getal in")
+        return stripped
+    validator = _VALIDATORS.get(question.type)
+    if validator is not None:
+        return validator(stripped)
+    return validation.text(raw, min_length=question.min_length, max_length=question.max_length,
+                           multiline=question.type == "multiline")
+
+
+def validate_answers(spec: FormSpec, answers: Answers) -> list[FieldProblem]:
+    """Every problem with the answers, in the order of the form."""
+    problems: list[FieldProblem] = []
+    known = {q.id for q in spec.questions}
+    for key in answers.values:
+        if key not in known:
+            problems.append(FieldProblem(key, key, "onbekende vraag voor dit formulier"))
+    for q in spec.questions:
+        try:
+            validate_value(q, answers.values.get(q.id))
+        except ValueError as exc:
+            problems.append(FieldProblem(q.id, q.label, str(exc)))
+    service_ids = [s.id for s in spec.services]
+    for sid in answers.services:
+        if sid not in service_ids:
+            problems.append(FieldProblem("services", "Diensten", f"onbekende dienst '{sid}'"))
+    if spec.services and not answers.services:
+        problems.append(FieldProblem("services", "Diensten", "kies minstens één dienst"))
+    for service in spec.retention_services():
+        if service.id not in answers.services:
+            continue
+        label = f"Bewaartermijn {service.name}"
+        got = answers.retention.get(service.id)
+        if got is None:
+            problems.append(FieldProblem(f"retention.{service.id}", label,
+                                         "vul de bewaartermijn in die uw praktijk kiest"))
+            continue
+        amount, unit = got
+        if not 1 <= amount <= 1000:
+            problems.append(FieldProblem(f"retention.{service.id}", label,
+                                         "het aantal moet tussen 1 en 1000 liggen"))
+        if unit not in RETENTION_UNITS:
+            problems.append(FieldProblem(f"retention.{service.id}", label,
+                                         f"eenheid moet een van {', '.join(RETENTION_UNITS)} zijn"))
+    return problems
+
+
+def normalised(spec: FormSpec, answers: Answers) -> Answers:
+    """Validated answers with every value normalised; raises AnswersInvalid."""
+    problems = validate_answers(spec, answers)
+    if problems:
+        raise AnswersInvalid(problems)
+    values: dict[str, str | bool] = {}
+    for q in spec.questions:
+        value = validate_value(q, answers.values.get(q.id))
+        if value is not None:
+            values[q.id] = value
+    return Answers(form_id=spec.id, values=values, services=tuple(answers.services),
+                   retention={k: v for k, v in answers.retention.items() if k in answers.services})
+
+
+def format_retention(amount: int, unit: str) -> str:
+    if amount == 1:
+        unit = {"dagen": "dag", "weken": "week", "maanden": "maand", "jaar": "jaar"}.get(unit, unit)
+    return f"{amount} {unit}"

@@ -1,0 +1,67 @@
+"""Typed errors of the core, each carrying Dutch text for the user.
+
+The GUI shows them through one message helper and the CLI prints them and
+exits 2; neither has to know which part of the core raised them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class DpaError(Exception):
+    """Base of every error a user may see; ``str()`` is Dutch."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid answer: which field (its id and Dutch label) and why."""
+
+    field: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class AnswersInvalid(DpaError):
+    """The answers do not satisfy the form; lists every problem, not just the first."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a form file, located precisely enough to fix it."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, regel {self.line}" if self.line else self.file
+        return f"{where}, veld '{self.field}': {self.message}"
+
+
+@dataclass
+class FormFileError(DpaError):
+    """A form file that cannot be used; collects all findings of that file."""
+
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"Het formulierbestand {self.file} bevat fouten:"]
+        lines += [f"  - {f}" for f in self.findings]
+        return "\n".join(lines)
+
+
+class UnknownForm(DpaError):
+    def __init__(self, form_id: str, known: list[str]) -> None:
+        self.form_id = form_id
+        hint = f" Beschikbaar: {', '.join(known)}." if known else ""
+        super().__init__(f"Onbekend formulier '{form_id}'.{hint}")

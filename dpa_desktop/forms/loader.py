@@ -1,0 +1,345 @@
+"""Load form files strictly, with errors that say file, line and field in Dutch.
+
+The YAML is composed into nodes first so that every pydantic error location
+can be walked back to the line it came from. Semantic checks (placeholders
+that name no question, services that name no subprocessor, an example that
+does not validate) run after the structural ones, and one broken form never
+stops the other forms from loading.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from dpa_desktop import paths
+from dpa_desktop.errors import Finding, FormFileError, UnknownForm
+from dpa_desktop.forms import model as m
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+FORM_SUFFIXES = (".yaml", ".yml")
+
+_PYDANTIC_DUTCH = {
+    "missing": "verplicht veld ontbreekt",
+    "extra_forbidden": "onbekend veld",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "bool_type": "moet ja of nee (true/false) zijn",
+    "bool_parsing": "moet ja of nee (true/false) zijn",
+    "float_type": "moet een getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "literal_error": "ongeldige waarde",
+    "string_pattern_mismatch": "ongeldige opmaak",
+    "tuple_type": "moet een lijst zijn",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet een mapping (sleutel: waarde) zijn",
+    "model_type": "moet een mapping (sleutel: waarde) zijn",
+    "model_attributes_type": "moet een mapping (sleutel: waarde) zijn",
+    "union_tag_not_found": "onbekend bloktype",
+    "union_tag_invalid": "onbekend bloktype",
+    "greater_than_equal": "is te klein",
+    "less_than_equal": "is te groot",
+}
+
+
+@dataclass(frozen=True)
+class LoadedForms:
+    """Every form that loaded, and the errors of those that did not."""
+
+    forms: dict[str, m.FormSpec]
+    errors: list[FormFileError]
+
+    def get(self, form_id: str) -> m.FormSpec:
+        try:
+            return self.forms[form_id]
+        except KeyError:
+            for err in self.errors:
+                if Path(err.file).stem == form_id:
+                    raise err from None
+            raise UnknownForm(form_id, sorted(self.forms)) from None
+
+
+def _node_at(root: yaml.Node | None, loc: Iterable[int | str]) -> yaml.Node | None:
+    """Follow a pydantic error location through the YAML node tree.
+
+    Location parts that are not keys or indexes (union tags) are skipped.
+    Returns the deepest node reached, so a missing key points at its parent.
+    """
+    node = root
+    for part in loc:
+        if node is None:
+            return None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    node = value_node if not isinstance(value_node, yaml.ScalarNode) else value_node
+                    break
+            else:
+                continue
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                return node
+    return node
+
+
+def _key_node(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | None:
+    """For an unknown key, the node of the key itself (its line)."""
+    parent = _node_at(root, loc[:-1])
+    if isinstance(parent, yaml.MappingNode):
+        for key_node, _ in parent.value:
+            if key_node.value == str(loc[-1]):
+                return key_node
+    return parent
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        elif part in m.BLOCK_KINDS or part in ("str", "Item", "function-after"):
+            # union tags: not a key of the file
+            continue
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts) or "(bestand)"
+
+
+def _allowed_keys(spec: type[BaseModel]) -> list[str]:
+    keys = []
+    for name, info in spec.model_fields.items():
+        keys.append(info.alias or name)
+    return keys
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Best effort: which model a location points into, for 'did you mean'."""
+    current: Any = m.FormSpec
+    for part in loc:
+        if part in m.BLOCK_KINDS:
+            current = m.BLOCK_KINDS[str(part)]
+            continue
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return current
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if args:
+        for arg in args:
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    meta = getattr(annotation, "__origin__", None)
+    if meta is not None:
+        return _inner_model(meta)
+    return None
+
+
+def _translate(err: Any, root: yaml.Node | None, file: str) -> Finding:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    message = _PYDANTIC_DUTCH.get(kind, f"ongeldige waarde ({err['msg']})")
+    if kind == "extra_forbidden":
+        node = _key_node(root, loc)
+        parent = _model_at(loc[:-1])
+        if parent is not None:
+            close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(parent), n=1)
+            if close:
+                message += f"; bedoelt u '{close[0]}'?"
+    else:
+        node = _node_at(root, loc)
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        message += f"; kies uit: {', '.join(m.BLOCK_KINDS)}"
+    if kind == "literal_error" and "expected" in err.get("ctx", {}):
+        message += f"; toegestaan: {err['ctx']['expected']}"
+    line = node.start_mark.line + 1 if node is not None else None
+    return Finding(file=file, line=line, field=_field_path(loc), message=message)
+
+
+# --------------------------------------------------------------------------- semantic checks
+
+
+def _texts(value: Any, loc: tuple[int | str, ...]) -> Iterable[tuple[tuple[int | str, ...], str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, (*loc, i))
+
+
+def _conditions(value: Any, loc: tuple[int | str, ...]) -> Iterable[tuple[tuple[int | str, ...], dict[str, Any]]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "when" and isinstance(v, dict):
+                yield from _condition_tree(v, (*loc, k))
+            else:
+                yield from _conditions(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _conditions(v, (*loc, i))
+
+
+def _condition_tree(cond: dict[str, Any], loc: tuple[int | str, ...]) -> Iterable[tuple[tuple[int | str, ...], dict[str, Any]]]:
+    yield loc, cond
+    for key in ("all", "any"):
+        for i, sub in enumerate(cond.get(key) or []):
+            if isinstance(sub, dict):
+                yield from _condition_tree(sub, (*loc, key, i))
+    if isinstance(cond.get("not"), dict):
+        yield from _condition_tree(cond["not"], (*loc, "not"))
+
+
+def _semantic_findings(spec: m.FormSpec, raw: dict[str, Any], root: yaml.Node | None, file: str, stem: str) -> list[Finding]:
+    findings: list[Finding] = []
+
+    def add(loc: tuple[int | str, ...], message: str) -> None:
+        node = _node_at(root, loc)
+        line = node.start_mark.line + 1 if node is not None else None
+        findings.append(Finding(file=file, line=line, field=_field_path(loc), message=message))
+
+    if spec.id != stem:
+        add(("id",), f"moet gelijk zijn aan de bestandsnaam ('{stem}')")
+
+    question_ids = [q.id for q in spec.questions]
+    service_ids = [s.id for s in spec.services]
+    sub_ids = [p.id for p in spec.subprocessors]
+    for what, ids, key in (
+        ("vraag", question_ids, "questions"),
+        ("dienst", service_ids, "services"),
+        ("subverwerker", sub_ids, "subprocessors"),
+    ):
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                add((key, i, "id"), f"{what} '{ident}' komt dubbel voor")
+            seen.add(ident)
+
+    for i, q in enumerate(spec.questions):
+        if q.type == "choice" and not q.options:
+            add(("questions", i, "options"), "een keuzevraag heeft opties nodig")
+        if q.type != "choice" and q.options:
+            add(("questions", i, "options"), "alleen een keuzevraag heeft opties")
+
+    for i, s in enumerate(spec.services):
+        for j, pid in enumerate(s.subprocessors):
+            if pid not in sub_ids:
+                add(("services", i, "subprocessors", j), _unknown("subverwerker", pid, sub_ids))
+
+    for loc, text in _texts(raw.get("body"), ("body",)):
+        for name in PLACEHOLDER.findall(text):
+            if name not in question_ids:
+                add(loc, _unknown("vraag", name, question_ids))
+    for key in ("header", "filename"):
+        for name in PLACEHOLDER.findall(getattr(spec.document, key)):
+            if name not in question_ids:
+                add(("document", key), _unknown("vraag", name, question_ids))
+
+    for loc, cond in _conditions(raw.get("body"), ("body",)):
+        set_keys = [k for k in ("answer", "service", "any_service", "all", "any", "not") if cond.get(k)]
+        if len(set_keys) != 1:
+            add(loc, "een voorwaarde heeft precies één van: answer, service, any_service, all, any, not")
+        if "answer" in cond and cond["answer"] not in question_ids:
+            add((*loc, "answer"), _unknown("vraag", str(cond["answer"]), question_ids))
+        for sid in [cond.get("service")] + list(cond.get("any_service") or []):
+            if sid is not None and sid not in service_ids:
+                add((*loc, "service"), _unknown("dienst", str(sid), service_ids))
+
+    for i, block in enumerate(spec.body):
+        if isinstance(block, m.SubprocessorsTableBlock):
+            for j, row in enumerate(block.rows):
+                for pid in row.subprocessors:
+                    if pid not in sub_ids:
+                        add(("body", i, "rows", j), _unknown("subverwerker", pid, sub_ids))
+                for sid in row.services:
+                    if sid not in service_ids:
+                        add(("body", i, "rows", j), _unknown("dienst", sid, service_ids))
+
+    # The example must be a complete, valid answer set that takes everything.
+    from dpa_desktop.answers import Answers, validate_answers  # noqa: PLC0415 (cycle)
+
+    example = Answers(
+        form_id=spec.id,
+        values=dict(spec.example.values),
+        services=tuple(spec.example.services),
+        retention={k: (v.amount, v.unit) for k, v in spec.example.retention.items()},
+    )
+    for problem in validate_answers(spec, example):
+        add(("example",), f"voorbeeldantwoord ongeldig: {problem}")
+    if set(spec.example.services) != set(service_ids):
+        add(("example", "services"), "het voorbeeld moet elke dienst afnemen")
+    return findings
+
+
+def _unknown(what: str, name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; bedoelt u '{close[0]}'?" if close else ""
+    return f"onbekende {what} '{name}'{hint}"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_form(path: Path) -> m.FormSpec:
+    """Load and validate one form file; raises FormFileError with every finding."""
+    file = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormFileError(file, [Finding(file, None, "(bestand)", f"niet leesbaar: {exc}")]) from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FormFileError(file, [Finding(file, line, "(bestand)", f"geen geldige YAML: {problem}")]) from exc
+    if not isinstance(raw, dict):
+        raise FormFileError(file, [Finding(file, 1, "(bestand)", "verwacht een mapping op het hoogste niveau")])
+    try:
+        spec = m.FormSpec.model_validate(raw)
+    except ValidationError as exc:
+        findings = [_translate(err, root, file) for err in exc.errors()]
+        raise FormFileError(file, findings) from exc
+    findings = _semantic_findings(spec, raw, root, file, path.stem)
+    if findings:
+        raise FormFileError(file, findings)
+    return spec
+
+
+def load_forms(directory: Path | None = None) -> LoadedForms:
+    directory = directory or paths.forms_dir()
+    forms: dict[str, m.FormSpec] = {}
+    errors: list[FormFileError] = []
+    files = sorted(p for p in directory.iterdir() if p.suffix in FORM_SUFFIXES) if directory.is_dir() else []
+    for path in files:
+        try:
+            spec = load_form(path)
+        except FormFileError as err:
+            errors.append(err)
+            continue
+        forms[spec.id] = spec
+    return LoadedForms(forms=forms, errors=errors)

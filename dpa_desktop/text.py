@@ -1,0 +1,32 @@
+"""Make any text a person typed safe for DOCX (XML 1.0) and PDF.
+
+Control characters and lone surrogates are removed, not escaped: they carry no
+meaning in an agreement and would make Word refuse the file. Everything else
+(accents, right-to-left scripts, emoji) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# XML 1.0 forbids C0 controls except tab/newline/CR, and U+FFFE/U+FFFF; we also
+# drop C1 controls, surrogates and the BOM/zero-width no-break space.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """NFC-normalise, drop forbidden characters, normalise line ends."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _FORBIDDEN.sub("", text)
+    text = text.replace("\t", " ")
+    if not multiline:
+        text = " ".join(text.split("\n"))
+    return text.strip()
+
+
+def has_forbidden(text: str) -> bool:
+    return bool(_FORBIDDEN.search(text))
