@@ -1,0 +1,143 @@
+"""The ``dpa-desktop`` command: the GUI when bare, otherwise scriptable subcommands.
+
+Subcommand names, options and form ids are a contract other tools call.
+Bad input exits 2 with Dutch messages naming each field, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dpa_desktop import __version__
+from dpa_desktop.errors import AnswersInvalid, DpaError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Dutch errors and exit 2 (argparse's own code for usage errors)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: fout: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dpa-desktop",
+                     description="Verwerkersovereenkomsten invullen en bijhouden.")
+    parser.add_argument("--version", action="version", version=f"dpa-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("forms", help="toon de beschikbare formulieren (id, verwerker, versie)")
+
+    example = sub.add_parser("example", help="voorbeeldantwoorden van een formulier als JSON")
+    example.add_argument("form", help="formulier-id, bijvoorbeeld vcare")
+
+    fill = sub.add_parser("fill", help="vul een formulier in en maak DOCX en PDF")
+    fill.add_argument("form", help="formulier-id, bijvoorbeeld vcare")
+    fill.add_argument("--answers", required=True, type=Path,
+                      help="JSON-bestand met antwoorden (zie 'example')")
+    fill.add_argument("--out", required=True, type=Path, help="map voor de documenten")
+    fill.add_argument("--register", action="store_true",
+                      help="leg de overeenkomst vast in het register (status concept)")
+    return parser
+
+
+def _forms() -> int:
+    from dpa_desktop.forms.loader import load_forms  # noqa: PLC0415
+
+    loaded = load_forms()
+    for spec in sorted(loaded.forms.values(), key=lambda s: s.id):
+        print(f"{spec.id}\t{spec.processor.name}\t{spec.version}")
+    for err in loaded.errors:
+        print(str(err), file=sys.stderr)
+    return EXIT_OK
+
+
+def _example(form_id: str) -> int:
+    from dpa_desktop.answers import example_answers  # noqa: PLC0415
+    from dpa_desktop.forms.loader import load_forms  # noqa: PLC0415
+
+    spec = load_forms().get(form_id)
+    print(example_answers(spec).dumps())
+    return EXIT_OK
+
+
+def _read_answers(path: Path, form_id: str) -> object:
+    from dpa_desktop.answers import Answers  # noqa: PLC0415
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DpaError(f"Antwoordenbestand '{path}' is niet te lezen: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DpaError(f"Antwoordenbestand '{path}' is geen UTF-8-tekst.") from exc
+    return Answers.loads(text, form_id=form_id)
+
+
+def _fill(args: argparse.Namespace) -> int:
+    from dpa_desktop.answers import Answers  # noqa: PLC0415
+    from dpa_desktop.fill import fill  # noqa: PLC0415
+    from dpa_desktop.forms.loader import load_forms  # noqa: PLC0415
+
+    spec = load_forms().get(args.form)
+    answers = _read_answers(args.answers, spec.id)
+    assert isinstance(answers, Answers)
+    if answers.form_id and answers.form_id != spec.id:
+        raise DpaError(f"Het antwoordenbestand hoort bij formulier '{answers.form_id}', "
+                       f"niet bij '{spec.id}'.")
+    result = fill(spec, answers, args.out)
+    print(result.docx)
+    print(result.pdf)
+    if args.register:
+        from dpa_desktop.store import record_from_fill  # noqa: PLC0415
+
+        record_from_fill(spec, answers, result)
+    return EXIT_OK
+
+
+def _report(exc: DpaError) -> int:
+    if isinstance(exc, AnswersInvalid):
+        print("De antwoorden zijn niet in orde:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+    else:
+        print(str(exc), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        from dpa_desktop.gui.app import run  # noqa: PLC0415
+
+        return run()
+    _utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "forms":
+            return _forms()
+        if args.command == "example":
+            return _example(args.form)
+        if args.command == "fill":
+            return _fill(args)
+    except DpaError as exc:
+        return _report(exc)
+    parser.print_help()
+    return EXIT_BAD_INPUT
+
+
+def _utf8_stdio() -> None:
+    """Windows consoles default to a legacy code page; Dutch text and JSON need UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")

@@ -1,0 +1,1 @@
+"""Renderers: the document model to DOCX (Word) and PDF (print)."""
