@@ -17,6 +17,7 @@ from dpa_desktop.validation import format_date_nl
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ARTICLE_NUMBER = re.compile(r"(\d+)")
+_LIST_STYLE = re.compile(r"([^\w\s]*)([aAi1])([^\w\s]*)")
 
 
 def placeholder_values(spec: m.FormSpec, answers: Answers) -> dict[str, str]:
@@ -41,7 +42,11 @@ def _item_label(style: str, index: int) -> str:
     """Label of the index-th (0-based) item in a list style like 'a.', 'a)', 'i.', '1.'."""
     if style in ("-", "•", "‐", "–", "*"):
         return style
-    kind, suffix = style[:-1], style[-1]
+    # Punctuation around the counter is kept as the source prints it: "(a)", "a.)", "1)".
+    parsed = _LIST_STYLE.fullmatch(style)
+    if parsed is None:
+        raise ValueError(f"unknown list style {style!r}")
+    prefix, kind, suffix = parsed.groups()
     if kind == "a":
         core = _letters(index)
     elif kind == "A":
@@ -52,7 +57,7 @@ def _item_label(style: str, index: int) -> str:
         core = str(index + 1)
     else:
         raise ValueError(f"unknown list style {style!r}")
-    return core + suffix
+    return prefix + core + suffix
 
 
 def _letters(index: int) -> str:
