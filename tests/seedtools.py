@@ -85,4 +85,5 @@ def pdf_text(path: Path, header: str = "") -> str:
         lines = [ln for ln in lines if not re.fullmatch(r"\s*Pagina \d+ van \d+\s*", ln)
                  and not (header and ln.strip() == header.strip())]
         out.append("\n".join(lines))
-    return "\n".join(out)
+    # Undo the typesetter's hyphenation at line ends ("gezondheids-" + "informatie").
+    return re.sub(r"(\w)-\n(?=[a-zà-ÿ])", r"\1", "\n".join(out))

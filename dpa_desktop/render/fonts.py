@@ -46,6 +46,11 @@ def _covered(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
+def covers(font_name: str, text: str) -> bool:
+    covered = _covered(font_name)
+    return all(ord(ch) in covered for ch in text)
+
+
 def markup(text: str) -> str:
     """Escape text for a reportlab Paragraph, switching to the fallback font where needed."""
     body = _covered(BODY)

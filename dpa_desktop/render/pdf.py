@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -71,8 +72,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle("h3", parent=base, fontName=fonts.BOLD_ITALIC, fontSize=10.5,
                              leading=14, alignment=TA_LEFT, spaceBefore=6, spaceAfter=3,
                              keepWithNext=1),
+        # Narrow table cells hyphenate Dutch compounds (pyphen) instead of
+        # cutting "Gezondheidsinformatie" at an arbitrary letter.
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.2, alignment=TA_LEFT,
-                               spaceAfter=0),
+                               spaceAfter=0, hyphenationLang="nl_NL", hyphenationMinWordLength=12),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontName=fonts.BOLD, fontSize=9,
                                     leading=11.2, alignment=TA_LEFT, spaceAfter=0),
         "sig_party": ParagraphStyle("sig_party", parent=base, fontName=fonts.BOLD,
@@ -99,6 +102,10 @@ class _NumberedCanvas(Canvas):
     header_text = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The default initial font is Helvetica, which would be referenced unembedded.
+        # BaseDocTemplate passes initialFontName=None explicitly.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.BODY
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
 
@@ -148,6 +155,8 @@ def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
         padded = list(row) + [""] * (columns - len(row))
         data.append([para(t, cell) for t in padded[:columns]])
     commands: list[tuple[Any, ...]] = [
+        # Platypus sets each cell's font even for flowable cells; never Helvetica.
+        ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -179,6 +188,7 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
         columns.append(cells)
     grid = Table([columns], colWidths=[col_w] * len(parties), hAlign="LEFT",
                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 18)]))
     parts: list[Flowable] = [Spacer(1, 10)]
@@ -223,10 +233,12 @@ def _story(doc: d.Document) -> list[Flowable]:
         elif isinstance(block, d.NumberedParagraph):
             indent = INDENT[block.level]
             bullet_indent = 0.0 if block.level == 1 else INDENT[block.level - 1]
+            # A bullet label is plain text in one font (no markup): pick one that has it.
+            bullet_font = fonts.BODY if fonts.covers(fonts.BODY, block.label) else fonts.FALLBACK
             style = ParagraphStyle(f"num{block.level}", parent=styles["body"], leftIndent=indent,
-                                   bulletIndent=bullet_indent, bulletFontName=fonts.BODY,
+                                   bulletIndent=bullet_indent, bulletFontName=bullet_font,
                                    bulletFontSize=BODY_SIZE)
-            bullet = fonts.markup(block.label) if block.label else None
+            bullet = escape(block.label) if block.label else None
             story.append(Paragraph(_inline(block.spans), style, bulletText=bullet))
         elif isinstance(block, d.Table):
             story.append(_table(block, styles))
