@@ -40,7 +40,7 @@ def placeholder_values(spec: m.FormSpec, answers: Answers) -> dict[str, str]:
 
 def _item_label(style: str, index: int) -> str:
     """Label of the index-th (0-based) item in a list style like 'a.', 'a)', 'i.', '1.'."""
-    if style in ("-", "•", "‐", "–", "*"):
+    if style in ("-", "•", "‐", "–", "*", "▪"):
         return style
     # Punctuation around the counter is kept as the source prints it: "(a)", "a.)", "1)".
     parsed = _LIST_STYLE.fullmatch(style)
