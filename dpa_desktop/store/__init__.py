@@ -1,0 +1,49 @@
+"""The local, encrypted store: practice profile, drafts and the register.
+
+No Qt here: the CLI and the GUI share it, and the GUI calls it only from its
+worker thread.
+"""
+
+from __future__ import annotations
+
+from dpa_desktop.store.cli import record_from_fill
+from dpa_desktop.store.drafts import Draft
+from dpa_desktop.store.errors import (
+    KeyringUnavailable,
+    NotFound,
+    StoreCorrupt,
+    StoreError,
+    StoreExists,
+    StoreLocked,
+    StoreMissing,
+    StoreTooNew,
+    WrongRecoveryCode,
+)
+from dpa_desktop.store.keys import FileKeyring, KeyBackend, SystemKeyring, default_backend
+from dpa_desktop.store.profile import KINDS, PROFILE_FIELDS
+from dpa_desktop.store.register import (
+    CONCEPT,
+    ENDED,
+    SENT,
+    SIGNED,
+    STATUS_LABELS,
+    STATUSES,
+    Agreement,
+    AgreementSummary,
+    Signatory,
+    StatusChange,
+    SubprocessorAgreement,
+    SubprocessorEntry,
+    SubprocessorUse,
+)
+from dpa_desktop.store.store import Store
+
+__all__ = [
+    "CONCEPT", "ENDED", "KINDS", "PROFILE_FIELDS", "SENT", "SIGNED", "STATUSES", "STATUS_LABELS",
+    "Agreement", "AgreementSummary", "Draft", "FileKeyring", "KeyBackend", "KeyringUnavailable",
+    "NotFound", "Signatory", "StatusChange", "Store", "StoreCorrupt", "StoreError", "StoreExists",
+    "StoreLocked", "StoreMissing", "StoreTooNew", "SubprocessorAgreement", "SubprocessorEntry",
+    "SubprocessorUse", "SystemKeyring", "WrongRecoveryCode", "default_backend",
+    "record_from_fill",
+]
+
