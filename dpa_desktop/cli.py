@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("--out", required=True, type=Path, help="map voor de documenten")
     fill.add_argument("--register", action="store_true",
                       help="leg de overeenkomst vast in het register (status concept)")
+    from dpa_desktop.store.cli import add_parsers as add_store_parsers  # noqa: PLC0415
+
+    add_store_parsers(sub)
     return parser
 
 
@@ -129,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _example(args.form)
         if args.command == "fill":
             return _fill(args)
+        if args.command in ("register", "backup", "restore"):
+            from dpa_desktop.store.cli import run as run_store_command  # noqa: PLC0415
+
+            return run_store_command(args)
     except DpaError as exc:
         return _report(exc)
     parser.print_help()
