@@ -142,8 +142,7 @@ class QuestionField(QWidget):
             row.addWidget(self._yes)
             row.addWidget(self._no)
             row.addStretch(1)
-            self._group.buttonToggled.connect(lambda _b, on: on and self._edited())
-            self._group.buttonToggled.connect(lambda _b, on: on and self.check())
+            self._group.buttonToggled.connect(self._toggled)
             box.setFocusProxy(self._yes)
             return box
         line = QLineEdit()
@@ -157,6 +156,11 @@ class QuestionField(QWidget):
             line.setMaximumWidth(max(width, 160))
         line.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return line
+
+    def _toggled(self, _button: QRadioButton, on: bool) -> None:
+        if on:
+            self._edited()
+            self.check()
 
     def focus_widget(self) -> QWidget:
         return self._yes if self.question.type == "boolean" else self.editor

@@ -42,14 +42,14 @@ class _Runner(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.thread = QThread()
-        self.thread.setObjectName("dpa-worker")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("dpa-worker")
         self.worker = _Worker()
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.worker_thread)
         self.submit.connect(self.worker.execute)
         self.worker.done.connect(self._deliver)
         self.pending = 0
-        self.thread.start()
+        self.worker_thread.start()
 
     @Slot(object, object, object)
     def _deliver(self, op: Op[Any], result: object, exc: BaseException | None) -> None:
@@ -57,8 +57,8 @@ class _Runner(QObject):
         op.deliver(result, exc)
 
     def stop(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
 
 
 _runner: _Runner | None = None

@@ -44,7 +44,7 @@ class PdfPane(QWidget):
 
 def print_pdf(parent: QWidget | None, path: Path, *, copies: int = 1) -> bool:
     """Ask for a printer (copies preset) and print every page; False when cancelled."""
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent) if parent is not None else QPdfDocument()
     if document.load(str(path)) != QPdfDocument.Error.None_:
         raise DpaError(f"De PDF {path} kon niet worden geopend om af te drukken.")
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,20 +44,13 @@ from dpa_desktop.gui.session import Session
 
 if TYPE_CHECKING:
     from dpa_desktop.store import Agreement, AgreementSummary, SubprocessorUse
+    from dpa_desktop.store.register import DocumentKind
 
-STATUS_LABELS = {
-    "concept": "Concept",
-    "sent": "Verzonden",
-    "verzonden": "Verzonden",
-    "signed": "Ondertekend",
-    "ondertekend": "Ondertekend",
-    "ended": "Beëindigd",
-    "beeindigd": "Beëindigd",
-    "beëindigd": "Beëindigd",
-}
 
 
 def status_label(status: str) -> str:
+    from dpa_desktop.store import STATUS_LABELS
+
     return STATUS_LABELS.get(status, status.capitalize())
 
 
@@ -72,13 +66,6 @@ def _date_nl(value: Any) -> str:
     except ValueError:
         return str(value)
     return f"{parsed.day:02d}-{parsed.month:02d}-{parsed.year}"
-
-
-def _get(obj: Any, *names: str, default: Any = "") -> Any:
-    for name in names:
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
 
 
 class SignedDialog(QDialog):
@@ -144,7 +131,7 @@ class SignedDialog(QDialog):
 class RegisterWindow(QMainWindow):
     """Table with filter and detail pane, status actions, documents and exports."""
 
-    COLUMNS = ("Nr.", "Verwerker", "Formulier", "Status", "Gemaakt", "Verzonden",
+    COLUMNS = ("Nr.", "Verwerker", "Organisatie", "Status", "Gemaakt", "Verstuurd",
                "Ondertekend", "Beëindigd")
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -185,9 +172,10 @@ class RegisterWindow(QMainWindow):
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("register_status")
         self.status_filter.addItem("Alle", None)
-        for value, label in (("concept", "Concept"), ("sent", "Verzonden"),
-                             ("signed", "Ondertekend"), ("ended", "Beëindigd")):
-            self.status_filter.addItem(label, value)
+        from dpa_desktop.store import STATUSES
+
+        for value in STATUSES:
+            self.status_filter.addItem(status_label(value), value)
         status_label_.setBuddy(self.status_filter)
         filters.addWidget(search_label)
         filters.addWidget(self.search, 1)
@@ -210,7 +198,10 @@ class RegisterWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection())
         self.table.activated.connect(lambda _i: self.open_document("pdf"))
@@ -220,6 +211,7 @@ class RegisterWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([680, 400])
         layout.addWidget(splitter, 1)
 
         actions = QHBoxLayout()
@@ -300,18 +292,10 @@ class RegisterWindow(QMainWindow):
         self.summaries = summaries
         self.model.setRowCount(0)
         for s in summaries:
-            forms = self.session.forms.forms if self.session.forms else {}
-            form_id = str(_get(s, "form_id"))
-            spec = forms.get(form_id)
-            processor = str(_get(s, "processor", default="")) or (
-                spec.processor.name if spec else form_id)
             cells = [
-                str(s.id), processor, form_id,
-                status_label(str(_get(s, "status"))),
-                _date_nl(_get(s, "created_on", "created")),
-                _date_nl(_get(s, "sent_on")),
-                _date_nl(_get(s, "signed_on")),
-                _date_nl(_get(s, "ended_on")),
+                str(s.id), s.processor, s.organisation, status_label(s.status),
+                _date_nl(s.created_on), _date_nl(s.sent_on), _date_nl(s.signed_on),
+                _date_nl(s.ended_on),
             ]
             row = []
             for i, text in enumerate(cells):
@@ -321,8 +305,6 @@ class RegisterWindow(QMainWindow):
                     item.setData(int(s.id), Qt.ItemDataRole.DisplayRole)
                 row.append(item)
             self.model.appendRow(row)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if selected is not None:
             self.select(selected)
         elif self.model.rowCount():
@@ -331,16 +313,14 @@ class RegisterWindow(QMainWindow):
 
         self.sub_model.setRowCount(0)
         for use in subs:
-            agreements = _get(use, "processors", "agreements", default=())
-            services = _get(use, "services", default=())
+            processors = sorted({f"{a.processor} (nr. {a.agreement_id})" for a in use.agreements})
+            services = sorted({x for a in use.agreements for x in a.services})
             self.sub_model.appendRow([
-                QStandardItem(str(_get(use, "name"))),
-                QStandardItem(str(_get(use, "country"))),
-                QStandardItem("ja" if _get(use, "outside_eea", default=False) else "nee"),
-                QStandardItem(", ".join(str(a) for a in agreements)
-                              if not isinstance(agreements, str) else agreements),
-                QStandardItem(", ".join(str(x) for x in services)
-                              if not isinstance(services, str) else services),
+                QStandardItem(use.name),
+                QStandardItem(use.country),
+                QStandardItem("ja" if use.outside_eea else "nee"),
+                QStandardItem(", ".join(processors)),
+                QStandardItem(", ".join(services)),
             ])
         self.sub_table.resizeColumnsToContents()
         self.sub_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -377,47 +357,41 @@ class RegisterWindow(QMainWindow):
 
     def _show_detail(self, agreement: Agreement) -> None:
         self.current = agreement
-        rows: list[tuple[str, str]] = []
-        summary = _get(agreement, "summary", default=agreement)
-        status = str(_get(summary, "status", default=""))
-        rows.append(("Status", status_label(status)))
-        for label, names in (("Gemaakt", ("created_on",)), ("Verzonden", ("sent_on",)),
-                             ("Ondertekend", ("signed_on",)), ("Beëindigd", ("ended_on",)),
-                             ("Herbeoordelen", ("review_on",))):
-            value = _date_nl(_get(summary, *names, default=""))
+        rows: list[tuple[str, str]] = [
+            ("Verwerker", agreement.processor),
+            ("Organisatie", agreement.organisation),
+            ("Formulier", f"{agreement.form_id}, versie {agreement.form_version}"),
+            ("Status", status_label(agreement.status)),
+        ]
+        for label, value in (("Gemaakt", agreement.created_on), ("Verstuurd", agreement.sent_on),
+                             ("Ondertekend", agreement.signed_on),
+                             ("Beëindigd", agreement.ended_on),
+                             ("Opnieuw beoordelen", agreement.review_on)):
             if value:
-                rows.append((label, value))
-        answers = _get(agreement, "answers", default=None)
-        spec = None
-        form_id = str(_get(summary, "form_id", default=""))
-        if self.session.forms is not None:
-            spec = self.session.forms.forms.get(form_id)
-        if spec is not None:
-            rows.insert(0, ("Verwerker", spec.processor.name))
-            version = _get(summary, "form_version", default=spec.version)
-            rows.insert(1, ("Formulier", f"{spec.id}, versie {version}"))
-        if answers is not None and spec is not None:
-            names = [spec.service(s).name for s in answers.services
-                     if s in {x.id for x in spec.services}]
-            if names:
-                rows.append(("Diensten", ", ".join(names)))
-            org = answers.values.get("organisatie_naam")
-            if isinstance(org, str):
-                rows.append(("Praktijk", org))
-        history = _get(agreement, "history", default=())
-        has_scan = bool(_get(agreement, "has_scan", default=False))
-        self.scan_button.setEnabled(has_scan)
+                rows.append((label, _date_nl(value)))
+        if agreement.service_names:
+            rows.append(("Diensten", ", ".join(agreement.service_names)))
+        for signatory in agreement.signatories:
+            who = signatory.name + (f" ({signatory.function})" if signatory.function else "")
+            rows.append((f"Ondertekenaar {signatory.party}", who))
+        if agreement.scan_name:
+            rows.append(("Scan", agreement.scan_name))
+        if agreement.notes:
+            rows.append(("Notities", agreement.notes))
+        self.scan_button.setEnabled(bool(agreement.scan_sha256))
         table = "".join(f"<tr><td style='padding-right:14px; color:#5f6368'>{html.escape(k)}</td>"
                         f"<td>{html.escape(v)}</td></tr>" for k, v in rows)
         parts = [f"<h3>Overeenkomst {agreement.id}</h3><table>{table}</table>"]
-        if history:
-            items = []
-            for h in history:
-                note = str(_get(h, "note", default=""))
-                items.append(f"<li>{_date_nl(_get(h, 'on', 'on_date', default=''))}: "
-                             f"{html.escape(status_label(str(_get(h, 'status'))))}"
-                             f"{' – ' + html.escape(note) if note else ''}</li>")
-            parts.append(f"<h4>Geschiedenis</h4><ul>{''.join(items)}</ul>")
+        if agreement.subprocessors:
+            subs = "".join(f"<li>{html.escape(p.name)} ({html.escape(p.country)})"
+                           f"{' – buiten de EER' if p.outside_eea else ''}</li>"
+                           for p in agreement.subprocessors)
+            parts.append(f"<h4>Subverwerkers</h4><ul>{subs}</ul>")
+        if agreement.history:
+            items = "".join(
+                f"<li>{_date_nl(h.on)}: {html.escape(status_label(h.status))}"
+                f"{' – ' + html.escape(h.note) if h.note else ''}</li>" for h in agreement.history)
+            parts.append(f"<h4>Geschiedenis</h4><ul>{items}</ul>")
         self.detail.setHtml("".join(parts))
 
     # ------------------------------------------------------------------ actions
@@ -435,12 +409,16 @@ class RegisterWindow(QMainWindow):
         Op(self, job).success(lambda _r: self.refresh()).run_in_background()
 
     def mark_sent(self) -> None:
-        self._set_status("sent", dt.date.today())
+        from dpa_desktop.store import SENT
+
+        self._set_status(SENT, dt.date.today())
 
     def mark_signed(self) -> None:
         dialog = SignedDialog(self)
         if dialog.exec():
-            self._set_status("signed", dialog.signed_on(), dialog.note.text().strip(),
+            from dpa_desktop.store import SIGNED
+
+            self._set_status(SIGNED, dialog.signed_on(), dialog.note.text().strip(),
                              dialog.scan_path())
 
     def mark_ended(self) -> None:
@@ -448,16 +426,18 @@ class RegisterWindow(QMainWindow):
 
         if confirm(self, "Overeenkomst beëindigen",
                    "Markeren als beëindigd met de datum van vandaag?"):
-            self._set_status("ended", dt.date.today())
+            from dpa_desktop.store import ENDED
 
-    def _document_file(self, kind: str, then: Any) -> None:
+            self._set_status(ENDED, dt.date.today())
+
+    def _document_file(self, kind: DocumentKind, then: Callable[[Path], None]) -> None:
         agreement_id = self.selected_id()
         if agreement_id is None:
             return
         session = self.session
 
         def job() -> Path:
-            data = session.store.document_bytes(agreement_id, kind)  # type: ignore[arg-type]
+            data = session.store.document_bytes(agreement_id, kind)
             from dpa_desktop.platform import atomic_write
 
             suffix = {"docx": ".docx", "pdf": ".pdf"}.get(kind, "")
@@ -471,7 +451,7 @@ class RegisterWindow(QMainWindow):
 
         Op(self, job).success(then).run_in_background()
 
-    def open_document(self, kind: str) -> None:
+    def open_document(self, kind: DocumentKind) -> None:
         from dpa_desktop.platform import open_with_default_app
 
         def opened(path: Path) -> None:
@@ -487,8 +467,7 @@ class RegisterWindow(QMainWindow):
 
         copies = 1
         if self.current is not None and self.session.forms is not None:
-            summary = _get(self.current, "summary", default=self.current)
-            spec = self.session.forms.forms.get(str(_get(summary, "form_id", default="")))
+            spec = self.session.forms.forms.get(self.current.form_id)
             copies = spec.document.copies if spec else 1
 
         def ready(path: Path) -> None:

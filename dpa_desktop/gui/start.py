@@ -394,7 +394,10 @@ class StartWindow(QMainWindow):
                        "De ingevulde antwoorden gaan verloren."):
             return
         session = self.session
-        Op(self, lambda: session.store.delete_draft(draft.id)).success(
+        draft_id = draft.id
+        if draft_id is None:
+            return
+        Op(self, lambda: session.store.delete_draft(draft_id)).success(
             lambda _r: self.refresh_drafts()).run_in_background()
 
     def open_register(self) -> RegisterWindow | None:

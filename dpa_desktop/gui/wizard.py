@@ -193,7 +193,7 @@ class QuestionPage(_Page):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         used = set(WIZARD_MNEMONICS)
         self.body.addLayout(self.form)
         self.extra_layout = QVBoxLayout()
@@ -206,8 +206,7 @@ class QuestionPage(_Page):
             label = QLabel(with_mnemonic(label_text, used) + ":")
             label.setBuddy(field.focus_widget())
             label.setWordWrap(True)
-            label.setMinimumWidth(120)
-            label.setMaximumWidth(260)
+            label.setFixedWidth(label.fontMetrics().averageCharWidth() * 30)
             self.form.addRow(label, field)
             self.fields[q.id] = field
         self.save_profile: QCheckBox | None = None
@@ -529,12 +528,13 @@ class ReviewPage(_Page):
             if not rows:
                 continue
             table = "".join(
-                f"<tr><td style='padding-right:16px; color:#5f6368'>{html.escape(k)}</td>"
+                f"<tr><td width='40%' style='padding-right:16px; color:#5f6368'>"
+                f"{html.escape(k)}</td>"
                 f"<td>{html.escape(v).replace(chr(10), '<br>') or '<i>(leeg)</i>'}</td></tr>"
                 for k, v in rows)
             parts.append(f"<h3>{html.escape(PAGE_TITLES[name])} "
                          f"<a href='page:{name}' style='font-size:small; font-weight:normal'>"
-                         f"Wijzigen</a></h3><table>{table}</table>")
+                         f"Wijzigen</a></h3><table width='100%'>{table}</table>")
         self.browser.setHtml("".join(parts))
         self.completeChanged.emit()
 
@@ -763,7 +763,7 @@ class AgreementWizard(QWizard):
         page = self.currentPage()
         return page.name if isinstance(page, _Page) else PAGE_ORDER[0]
 
-    def field(self, qid: str) -> QuestionField:  # type: ignore[override]
+    def question_field(self, qid: str) -> QuestionField:
         """The widget of a question, wherever its page is (tests type into these)."""
         for page in self.pages.values():
             fields = page.fields if isinstance(page, QuestionPage) else {}
