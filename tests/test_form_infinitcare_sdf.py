@@ -82,9 +82,9 @@ def test_the_example_fills_and_every_answer_appears(spec: FormSpec, example_doc:
     for qid, value in values.items():
         assert value, f"the example leaves {qid} empty"
         assert " ".join(value.split()) in flat, f"{qid}={value!r} missing"
-    assert ("Verwerkersovereenkomst tussen Jeugdhulp De Linde B.V., gevestigd te Leeuwarden verder te "
-            "noemen de verwerkingsverantwoordelijke, ten deze rechtsgeldig vertegenwoordigd door "
-            "mevrouw drs. A.B. de Vries, Bestuurder") in flat
+    assert ("Verwerkersovereenkomst tussen Jeugdhulp De Linde B.V., gevestigd te Leeuwarden "
+            "verder te noemen de verwerkingsverantwoordelijke, ten deze rechtsgeldig "
+            "vertegenwoordigd door mevrouw drs. A.B. de Vries, Bestuurder") in flat
 
 
 def test_the_document_holds_the_seed_text_in_order(example_doc: Document) -> None:
@@ -98,21 +98,22 @@ def test_no_merge_field_or_dotted_blank_is_left(example_doc: Document) -> None:
 
 
 def test_the_lost_numbering_is_rebuilt_per_article(example_doc: Document) -> None:
-    headings = [b.text for b in example_doc.blocks if isinstance(b, Heading) and b.text.startswith("Artikel")]
+    headings = [b.text for b in example_doc.blocks
+                if isinstance(b, Heading) and b.text.startswith("Artikel")]
     assert headings[0] == "Artikel 1. Definities"
     assert headings[-1] == "Artikel 12. Overige bepalingen"
     assert len(headings) == 12
-    assert _clause(example_doc, "1.5").startswith("Verwerker: een natuurlijke persoon")
-    assert _clause(example_doc, "4.7").startswith("Verwerkingsverantwoordelijke waarborgt aan Verwerker")
-    assert _clause(example_doc, "7.7").startswith("De redelijke kosten van de controle")
-    assert _clause(example_doc, "9.9").startswith("Indien de verwerkersovereenkomst voortijdig")
-    assert _clause(example_doc, "12.1").startswith("Deze verwerkersovereenkomst kan worden aangehaald")
+    assert _clause(example_doc, "1.5.").startswith("Verwerker: een natuurlijke persoon")
+    assert _clause(example_doc, "4.7.").startswith("Verwerkingsverantwoordelijke waarborgt")
+    assert _clause(example_doc, "7.7.").startswith("De redelijke kosten van de controle")
+    assert _clause(example_doc, "9.9.").startswith("Indien de verwerkersovereenkomst voortijdig")
+    assert _clause(example_doc, "12.1.").startswith("Deze verwerkersovereenkomst kan worden")
     assert _clause(example_doc, "g.)").startswith("de andere partij aantoonbaar tekortschiet")
     # The cross references in the text point where the rebuilt numbers put them.
     assert "bedoeld in artikel 9.5" in _clause(example_doc, "g.)")
-    assert _clause(example_doc, "9.5").startswith("Indien een partij tekortschiet")
-    assert "conform artikel 10.4" in _clause(example_doc, "6.1")
-    assert "contractuele boete" in _clause(example_doc, "10.4")
+    assert _clause(example_doc, "9.5.").startswith("Indien een partij tekortschiet")
+    assert "conform artikel 10.4" in _clause(example_doc, "6.1.")
+    assert "contractuele boete" in _clause(example_doc, "10.4.")
 
 
 def test_the_end_of_contract_choice_prints_what_was_chosen(spec: FormSpec) -> None:
@@ -155,7 +156,7 @@ def test_the_big_measures_are_one_table_with_a_header_row(example_doc: Document)
     assert by_number["11.5.6.1"][3:] == ("Nvt", "Deze functionaliteit wordt niet aangeboden")
 
 
-def test_the_contacts_annex_puts_the_organisation_next_to_infinitcare(example_doc: Document) -> None:
+def test_the_contacts_annex_puts_the_controller_next_to_infinitcare(example_doc: Document) -> None:
     tables = [b for b in example_doc.blocks if isinstance(b, Table) and b.header
               and b.header[1:] == ("Verwerkingsverantwoordelijke", "Verwerker")]
     assert [t.header[0] for t in tables if t.header] == ["Primair aanspreekpunt", "Bij afwezigheid"]
@@ -173,7 +174,8 @@ def test_the_contacts_annex_puts_the_organisation_next_to_infinitcare(example_do
         ("contact_email", "fg-at-praktijk", "E-mailadres primair aanspreekpunt"),
         ("afwezig_telefoon", "12345", "Telefoonnummer aanspreekpunt bij afwezigheid"),
         ("ondertekening_datum", "31-02-2026", "Datum van ondertekening"),
-        ("einde_keuze", "bewaren", "Wat moet InfinitCare bij het einde met de persoonsgegevens doen?"),
+        ("einde_keuze", "bewaren",
+         "Wat moet InfinitCare bij het einde met de persoonsgegevens doen?"),
     ],
 )
 def test_a_bad_answer_names_the_field_by_its_dutch_label(
@@ -192,7 +194,8 @@ def test_the_mobile_numbers_may_stay_empty(spec: FormSpec) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(name=st.text(st.characters(categories=["L", "N", "Zs", "Pd", "Po"]), min_size=1, max_size=80))
+@given(name=st.text(st.characters(categories=["L", "N", "Zs", "Pd", "Po"]),
+                    min_size=1, max_size=80))
 def test_any_organisation_name_is_printed_as_given(name: str) -> None:
     # The spec is loaded here, not taken as a fixture: hypothesis would print its huge repr.
     spec = _spec()
@@ -210,7 +213,8 @@ def test_any_organisation_name_is_printed_as_given(name: str) -> None:
     ("term", "says"),
     [
         ("breach_notification", "uiterlijk binnen 24 uur na de eerste ontdekking"),
-        ("subprocessor_consent", "na voorafgaande, duidelijk gespecificeerde, schriftelijke toestemming"),
+        ("subprocessor_consent",
+         "na voorafgaande, duidelijk gespecificeerde, schriftelijke toestemming"),
         ("data_location", "mag de persoonsgegevens uitsluitend verwerken in Nederland"),
         ("audit", "ISO-certificeringen heeft opgevraagd, beoordeeld"),
         ("liability", "maximaal EUR 1.000.000 per gebeurtenis"),
@@ -220,7 +224,7 @@ def test_key_terms_cite_the_article_that_says_so(
         spec: FormSpec, example_doc: Document, term: str, says: str) -> None:
     article = getattr(spec.key_terms, term).article
     assert says in _seed_line(SEED_CLAUSE_START[article])
-    assert says in _clause(example_doc, article)
+    assert says in _clause(example_doc, f"{article}.")
 
 
 def test_key_term_figures_match_the_text(spec: FormSpec) -> None:
@@ -248,4 +252,4 @@ def test_art28_points_map_to_clauses_that_cover_them(
         spec: FormSpec, example_doc: Document, point: str, says: str) -> None:
     article = spec.key_terms.art28[point]  # type: ignore[index]
     assert says in _seed_line(SEED_CLAUSE_START[article])
-    assert says in _clause(example_doc, article)
+    assert says in _clause(example_doc, f"{article}.")
