@@ -100,7 +100,7 @@ def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUs
     for r in rows(agreements):
         picked = [r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[14]]
         data.append([p(c) for c in picked])
-    fractions = [0.035, 0.11, 0.12, 0.08, 0.065, 0.065, 0.07, 0.065, 0.075, 0.17, 0.145]
+    fractions = [0.03, 0.11, 0.12, 0.08, 0.065, 0.065, 0.07, 0.065, 0.085, 0.165, 0.145]
     table = LongTable(data, colWidths=[f * width for f in fractions], repeatRows=1)
     table.setStyle(style)
     story.append(table)

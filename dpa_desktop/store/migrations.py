@@ -110,10 +110,11 @@ def check_supported(conn: sqlite3.Connection) -> int:
     return found
 
 
-def migrate(conn: sqlite3.Connection, db_path: Path, *, upto: int = LATEST) -> int:
-    """Bring the database to ``upto``; returns the version it started at."""
+def migrate(conn: sqlite3.Connection, db_path: Path, *, upto: int | None = None) -> int:
+    """Bring the database to ``upto`` (the latest); returns the version it started at."""
     start = check_supported(conn)
-    pending = [m for m in MIGRATIONS if start < m.version <= upto]
+    target = LATEST if upto is None else upto
+    pending = [m for m in MIGRATIONS if start < m.version <= target]
     if not pending:
         return start
     if start > 0:
