@@ -70,7 +70,10 @@ def docx_text(path: Path) -> str:
     parts: list[str] = []
     for el in document.element.body.iter():
         if el.tag == qn("w:p"):
-            parts.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
+            pieces = []
+            for node in el.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+                pieces.append(node.text or "" if node.tag == qn("w:t") else " ")
+            parts.append("".join(pieces))
     return "\n".join(parts)
 
 

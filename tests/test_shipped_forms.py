@@ -12,7 +12,7 @@ from seedtools import SEED_FILES, docx_text, in_order_ratio, missing_runs, pdf_t
 from shipped import FORM_IDS, filled, spec
 
 from dpa_desktop import paths
-from dpa_desktop.answers import example_answers
+from dpa_desktop.answers import example_answers, normalised
 from dpa_desktop.assemble import placeholder_values
 from dpa_desktop.document import Document, Table
 from dpa_desktop.forms.loader import load_forms
@@ -42,7 +42,7 @@ def test_no_blank_is_left_in_docx_or_pdf(form_id: str) -> None:
 def test_every_answered_value_appears(form_id: str) -> None:
     result = filled(form_id)
     s = spec(form_id)
-    values = placeholder_values(s, example_answers(s))
+    values = placeholder_values(s, normalised(s, example_answers(s)))
     docx_words = " ".join(docx_text(result.docx).split())
     pdf_words = " ".join(pdf_text(result.pdf).split())
     body = str(s.model_dump(include={"body"}))

@@ -1,0 +1,82 @@
+"""Benchmark: filling the vcare form (not a test; figures go in bench/README.md).
+
+Targets (issue 2): DOCX plus PDF for vcare in at most 150 ms in process; the
+whole ``dpa-desktop fill`` process at least 5x faster than LibreOffice's
+headless conversion of the same DOCX to PDF alone. The two processes are timed
+alternately in one run, so a noisy machine slows both alike and the ratio holds.
+
+    python bench/bench_fill.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dpa_desktop.answers import example_answers
+from dpa_desktop.assemble import build_document
+from dpa_desktop.fill import render_bytes
+from dpa_desktop.forms.loader import load_forms
+
+
+def in_process(rounds: int) -> list[float]:
+    spec = load_forms().get("vcare")
+    answers = example_answers(spec)
+    render_bytes(build_document(spec, answers))  # warm: fonts, templates, imports
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        render_bytes(build_document(spec, answers))
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def side_by_side(rounds: int, work: Path) -> tuple[list[float], list[float]]:
+    answers = work / "vcare.json"
+    answers.write_text(
+        subprocess.run([sys.executable, "-m", "dpa_desktop", "example", "vcare"], check=True,
+                       capture_output=True, text=True).stdout, encoding="utf-8")
+    fill_cmd = [sys.executable, "-m", "dpa_desktop", "fill", "vcare", "--answers", str(answers),
+                "--out", str(work / "out")]
+    subprocess.run(fill_cmd, check=True, capture_output=True)
+    docx = next((work / "out").glob("*.docx"))
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("soffice not found: install libreoffice-writer-nogui")
+    profile = work / "lo-profile"
+    lo_cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+              "--convert-to", "pdf", "--outdir", str(work / "lo"), str(docx)]
+    subprocess.run(lo_cmd, check=True, capture_output=True)  # first start creates the profile
+    fill_times, lo_times = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(fill_cmd, check=True, capture_output=True)
+        fill_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        subprocess.run(lo_cmd, check=True, capture_output=True)
+        lo_times.append(time.perf_counter() - start)
+    return fill_times, lo_times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    times = in_process(args.rounds * 3)
+    print(f"in process, DOCX+PDF for vcare: median {statistics.median(times) * 1000:.0f} ms, "
+          f"min {min(times) * 1000:.0f} ms (target <= 150 ms)")
+    with tempfile.TemporaryDirectory() as tmp:
+        fill_t, lo_t = side_by_side(args.rounds, Path(tmp))
+    f, lo = statistics.median(fill_t), statistics.median(lo_t)
+    print(f"whole fill process: median {f * 1000:.0f} ms; LibreOffice DOCX->PDF alone: median "
+          f"{lo * 1000:.0f} ms; ratio {lo / f:.1f}x (target >= 5x)")
+
+
+if __name__ == "__main__":
+    main()
