@@ -343,9 +343,11 @@ def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, 
         if STATUSES.index(status) <= STATUSES.index(current):
             raise DpaError(f"De status kan niet van '{STATUS_LABELS[current]}' naar "
                            f"'{STATUS_LABELS[status]}': een overeenkomst gaat alleen vooruit.")
-        last = max(d for d in (date.fromisoformat(cols[5]), _d(cols[6]), _d(cols[7]))
-                   if d is not None)
-        if on < last:
+        # Not checked against the creation date: older paper agreements are
+        # recorded after they were signed.
+        steps = [d for d in (_d(cols[6]), _d(cols[7])) if d is not None]
+        last = max(steps, default=None)
+        if last is not None and on < last:
             raise DpaError(f"De datum {on:%d-%m-%Y} ligt vóór de vorige stap "
                            f"({last:%d-%m-%Y}).")
         column = {SENT: "sent_on", SIGNED: "signed_on", ENDED: "ended_on"}[status]

@@ -94,10 +94,19 @@ def test_the_status_moves_forward_with_dates_and_a_review_a_year_after_signing(
 def test_a_step_may_not_be_dated_before_the_previous_one(
         store: Store, vcare: FormSpec, documents: tuple[Path, Path]) -> None:
     aid = _record(store, vcare, documents)
+    store.set_status(aid, SENT, date(2026, 5, 1))
     with pytest.raises(DpaError) as err:
-        store.set_status(aid, SIGNED, date(2000, 1, 1))
+        store.set_status(aid, SIGNED, date(2026, 4, 30))
     assert "vóór de vorige stap" in str(err.value)
-    assert store.get_agreement(aid).status == CONCEPT
+    assert store.get_agreement(aid).status == SENT
+    store.set_status(aid, SIGNED, date(2026, 5, 1))
+
+
+def test_an_old_paper_agreement_can_be_recorded_as_signed_in_the_past(
+        store: Store, vcare: FormSpec, documents: tuple[Path, Path]) -> None:
+    aid = _record(store, vcare, documents)
+    store.set_status(aid, SIGNED, date(2020, 2, 29))
+    assert store.get_agreement(aid).review_on == date(2021, 2, 28)
 
 
 @pytest.mark.parametrize("content,media", [
