@@ -230,7 +230,7 @@ class QuestionField(QWidget):
 
     def _edited(self) -> None:
         if not self._loading:
-            if self.error_label.isVisible() and self._is_valid():
+            if not self.error_label.isHidden() and self._is_valid():
                 self.show_problem("")
             self.changed.emit()
 
@@ -275,7 +275,7 @@ class QuestionField(QWidget):
         self.editor.setAccessibleDescription(reason or self.question.help)
 
     def problem(self) -> str:
-        return self.error_label.text() if self.error_label.isVisible() else ""
+        return self.error_label.text() if not self.error_label.isHidden() else ""
 
 
 def format_date_nl_numeric(iso: str) -> str:

@@ -1,0 +1,105 @@
+"""Drive the wizard the way a person does: type into fields, tick, click Volgende."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWizard
+
+from dpa_desktop.answers import Answers
+from dpa_desktop.gui.fields import QuestionField
+from dpa_desktop.gui.wizard import AgreementWizard, QuestionPage, RetentionPage, ServicesPage
+
+PROFILE = {
+    "organisatie_soort": "huisartsenpraktijk",
+    "organisatie_naam": "Huisartsenpraktijk Profiel",
+    "plaats": "Zwolle",
+    "kvk": "11223344",
+}
+
+
+def type_into(qtbot: Any, field: QuestionField, value: str | bool) -> None:
+    """Replace what the field holds with ``value``, typed key by key, then leave it."""
+    editor = field.editor
+    q = field.question
+    if q.type == "boolean":
+        qtbot.mouseClick(field._yes if value is True else field._no, Qt.MouseButton.LeftButton)
+        return
+    if isinstance(editor, QComboBox):
+        editor.setFocus()
+        editor.setCurrentIndex(editor.findData(value))
+        return
+    text = str(value)
+    if isinstance(editor, QPlainTextEdit):
+        editor.setFocus()
+        editor.selectAll()
+        qtbot.keyClick(editor, Qt.Key.Key_Delete)
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                qtbot.keyClick(editor, Qt.Key.Key_Return)
+            qtbot.keyClicks(editor, line)
+    else:
+        assert isinstance(editor, QLineEdit)
+        editor.setFocus()
+        editor.selectAll()
+        qtbot.keyClick(editor, Qt.Key.Key_Delete)
+        qtbot.keyClicks(editor, text)
+    field.check()  # what leaving the field does
+
+
+def fill_current_page(qtbot: Any, wiz: AgreementWizard, answers: Answers) -> None:
+    page = wiz.currentPage()
+    if isinstance(page, ServicesPage):
+        page.set_checked(list(answers.services))
+        if page.questions_page is not None:
+            page = page.questions_page
+    if isinstance(page, QuestionPage):
+        for qid, field in page.fields.items():
+            if qid in answers.values:
+                type_into(qtbot, field, answers.values[qid])
+    if isinstance(page, RetentionPage):
+        for sid, (amount, unit, _error) in page.rows.items():
+            if sid in answers.retention:
+                amount.setValue(answers.retention[sid][0])
+                unit.setCurrentText(answers.retention[sid][1])
+
+
+def click(qtbot: Any, wiz: AgreementWizard, which: QWizard.WizardButton) -> None:
+    button = wiz.button(which)
+    assert button.isVisible() and button.isEnabled(), f"{which} not clickable"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def next_page(qtbot: Any, wiz: AgreementWizard) -> None:
+    click(qtbot, wiz, QWizard.WizardButton.NextButton)
+
+
+def walk_to_review(qtbot: Any, wiz: AgreementWizard, answers: Answers) -> list[str]:
+    """Fill every page from ``answers`` and go on until the review page; returns pages seen."""
+    seen: list[str] = []
+    while wiz.current_page_name() != "review":
+        name = wiz.current_page_name()
+        assert name not in seen, f"page {name} twice"
+        seen.append(name)
+        fill_current_page(qtbot, wiz, answers)
+        next_page(qtbot, wiz)
+        assert wiz.current_page_name() != name, f"stuck on {name}: {problems_shown(wiz)}"
+    return seen
+
+
+def generate(qtbot: Any, wiz: AgreementWizard, out_dir: Path) -> None:
+    review = wiz.pages["review"]
+    review.folder.setText(str(out_dir))  # type: ignore[attr-defined]
+    click(qtbot, wiz, QWizard.WizardButton.CommitButton)
+    result = wiz.pages["result"]
+    qtbot.waitUntil(result.isComplete, timeout=120_000)
+
+
+def problems_shown(wiz: AgreementWizard) -> dict[str, str]:
+    page = wiz.currentPage()
+    if isinstance(page, ServicesPage) and page.questions_page is not None:
+        page = page.questions_page
+    fields = page.fields if isinstance(page, QuestionPage) else {}
+    return {qid: f.problem() for qid, f in fields.items() if f.problem()}
