@@ -142,16 +142,27 @@ class LocationTerm(Term):
     region: LocationRegion
 
 
+# How far the controller's audit right reaches, strongest first (for the review).
+AuditModel = Literal["on_request", "report_first", "certificates_first"]
+# How the processor's liability is limited, least limited first (for the review).
+LiabilityModel = Literal["uncapped", "cap_with_exceptions", "capped"]
+
+
+class AuditTerm(Term):
+    model: AuditModel | None = None
+
+
 class LiabilityTerm(Term):
     cap_eur: int | None = None
+    model: LiabilityModel | None = None
 
 
 class KeyTerms(Strict):
     breach_notification: BreachTerm
     subprocessor_consent: ConsentTerm
     data_location: LocationTerm
-    audit: Term
-    liability: Term | LiabilityTerm
+    audit: AuditTerm
+    liability: LiabilityTerm
     # Art. 28(3) GDPR points (a)-(h) mapped to the articles that cover them.
     art28: dict[Literal["a", "b", "c", "d", "e", "f", "g", "h"], str] = {}
 
