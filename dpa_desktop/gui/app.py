@@ -7,13 +7,17 @@ thread or when first used.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 from dpa_desktop import __version__
+
+# installers/smoke.py sets this: show the main window, report, quit after N ms.
+SMOKE_EXIT_ENV = "DPA_DESKTOP_SMOKE_EXIT_MS"
 
 
 def install_dutch(app: QApplication) -> QTranslator | None:
@@ -50,7 +54,27 @@ def run(argv: Sequence[str] | None = None) -> int:
     window = StartWindow(Session())
     window.show()
     QTimer.singleShot(0, window.begin)
+    _schedule_smoke_exit(app, window)
     try:
         return int(app.exec())
     finally:
         operations.shutdown()
+
+
+def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
+    """Let the frozen build's smoke test start the real app without a person to close it.
+
+    The report line proves the window was shown and Qt's Dutch translation was
+    found inside the bundle (standard buttons would read Cancel otherwise).
+    """
+    raw = os.environ.get(SMOKE_EXIT_ENV, "").strip()
+    if not raw.isdigit():
+        return
+
+    def report_and_quit() -> None:
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        print(f"smoke: venster={window.windowTitle()!r} zichtbaar={window.isVisible()} "
+              f"annuleren={cancel!r}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(int(raw), report_and_quit)
