@@ -156,13 +156,22 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def _profile_value(spec: FormSpec, answers: Answers, key: str) -> str:
+    """The answer to the question a profile key prefills (ids differ between forms)."""
+    for q in spec.questions:
+        if q.profile == key or (q.profile is None and q.id == key):
+            value = answers.values.get(q.id)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
 def _signatories(spec: FormSpec, answers: Answers) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
-    name = answers.values.get("vertegenwoordiger")
-    if isinstance(name, str) and name:
-        function = answers.values.get("vertegenwoordiger_functie", "")
-        org = answers.values.get("organisatie_naam", "")
-        out.append({"party": str(org), "name": name, "function": str(function)})
+    name = _profile_value(spec, answers, "vertegenwoordiger")
+    if name:
+        out.append({"party": _profile_value(spec, answers, "organisatie_naam"), "name": name,
+                    "function": _profile_value(spec, answers, "vertegenwoordiger_functie")})
     return out
 
 
@@ -244,7 +253,7 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
     """A generated agreement enters the register as a concept, with its two documents."""
     clean = normalised(spec, answers)
     created = today or date.today()
-    organisation = str(clean.values.get("organisatie_naam", ""))
+    organisation = _profile_value(spec, clean, "organisatie_naam")
     service_names = [spec.service(s).name for s in clean.services]
     subs = []
     for sub in spec.subprocessors_for(clean.services):
