@@ -64,9 +64,9 @@ def _forms() -> int:
 
 def _example(form_id: str) -> int:
     from dpa_desktop.answers import example_answers  # noqa: PLC0415
-    from dpa_desktop.forms.loader import load_forms  # noqa: PLC0415
+    from dpa_desktop.forms.loader import load_form_by_id  # noqa: PLC0415
 
-    spec = load_forms().get(form_id)
+    spec = load_form_by_id(form_id)
     print(example_answers(spec).dumps())
     return EXIT_OK
 
@@ -88,9 +88,9 @@ def _read_answers(path: Path, form_id: str) -> object:
 def _fill(args: argparse.Namespace) -> int:
     from dpa_desktop.answers import Answers  # noqa: PLC0415
     from dpa_desktop.fill import fill  # noqa: PLC0415
-    from dpa_desktop.forms.loader import load_forms  # noqa: PLC0415
+    from dpa_desktop.forms.loader import load_form_by_id  # noqa: PLC0415
 
-    spec = load_forms().get(args.form)
+    spec = load_form_by_id(args.form)
     answers = _read_answers(args.answers, spec.id)
     assert isinstance(answers, Answers)
     if answers.form_id and answers.form_id != spec.id:

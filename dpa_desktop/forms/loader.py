@@ -23,6 +23,7 @@ from dpa_desktop import paths
 from dpa_desktop.errors import Finding, FormFileError, UnknownForm
 from dpa_desktop.forms import model as m
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 FORM_SUFFIXES = (".yaml", ".yml")
 
@@ -310,8 +311,14 @@ def load_form(path: Path) -> m.FormSpec:
     except (OSError, UnicodeDecodeError) as exc:
         raise FormFileError(file, [Finding(file, None, "(bestand)", f"niet leesbaar: {exc}")]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        # libyaml when present (about ten times faster); one parse gives the nodes
+        # (for line numbers) and the data.
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            raw = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -328,6 +335,17 @@ def load_form(path: Path) -> m.FormSpec:
     if findings:
         raise FormFileError(file, findings)
     return spec
+
+
+def load_form_by_id(form_id: str, directory: Path | None = None) -> m.FormSpec:
+    """One form by id, reading only its own file (the CLI's fast path)."""
+    directory = directory or paths.forms_dir()
+    for suffix in FORM_SUFFIXES:
+        path = directory / f"{form_id}{suffix}"
+        if form_id and "/" not in form_id and "\\" not in form_id and path.is_file():
+            return load_form(path)
+    known = sorted(p.stem for p in directory.iterdir() if p.suffix in FORM_SUFFIXES) if directory.is_dir() else []
+    raise UnknownForm(form_id, known)
 
 
 def load_forms(directory: Path | None = None) -> LoadedForms:
