@@ -270,6 +270,6 @@ def output_name(spec: m.FormSpec, answers: Answers) -> str:
     """A file name (no extension) safe on Windows: no reserved characters or names."""
     values = placeholder_values(spec, normalised(spec, answers))
     name = PLACEHOLDER.sub(lambda mt: values.get(mt.group(1), ""), spec.document.filename)
-    from dpa_desktop.platform import safe_filename  # noqa: PLC0415
+    from dpa_desktop.platform import safe_filename
 
     return safe_filename(name)

@@ -7,7 +7,6 @@ Bad input exits 2 with Dutch messages naming each field, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,14 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("--out", required=True, type=Path, help="map voor de documenten")
     fill.add_argument("--register", action="store_true",
                       help="leg de overeenkomst vast in het register (status concept)")
-    from dpa_desktop.store.cli import add_parsers as add_store_parsers  # noqa: PLC0415
+    from dpa_desktop.store.cli import add_parsers as add_store_parsers
 
     add_store_parsers(sub)
     return parser
 
 
 def _forms() -> int:
-    from dpa_desktop.forms.loader import load_forms  # noqa: PLC0415
+    from dpa_desktop.forms.loader import load_forms
 
     loaded = load_forms()
     for spec in sorted(loaded.forms.values(), key=lambda s: s.id):
@@ -63,8 +62,8 @@ def _forms() -> int:
 
 
 def _example(form_id: str) -> int:
-    from dpa_desktop.answers import example_answers  # noqa: PLC0415
-    from dpa_desktop.forms.loader import load_form_by_id  # noqa: PLC0415
+    from dpa_desktop.answers import example_answers
+    from dpa_desktop.forms.loader import load_form_by_id
 
     spec = load_form_by_id(form_id)
     print(example_answers(spec).dumps())
@@ -72,7 +71,7 @@ def _example(form_id: str) -> int:
 
 
 def _read_answers(path: Path, form_id: str) -> object:
-    from dpa_desktop.answers import Answers  # noqa: PLC0415
+    from dpa_desktop.answers import Answers
 
     try:
         raw = path.read_bytes()
@@ -86,9 +85,9 @@ def _read_answers(path: Path, form_id: str) -> object:
 
 
 def _fill(args: argparse.Namespace) -> int:
-    from dpa_desktop.answers import Answers  # noqa: PLC0415
-    from dpa_desktop.fill import fill  # noqa: PLC0415
-    from dpa_desktop.forms.loader import load_form_by_id  # noqa: PLC0415
+    from dpa_desktop.answers import Answers
+    from dpa_desktop.fill import fill
+    from dpa_desktop.forms.loader import load_form_by_id
 
     spec = load_form_by_id(args.form)
     answers = _read_answers(args.answers, spec.id)
@@ -100,7 +99,7 @@ def _fill(args: argparse.Namespace) -> int:
     print(result.docx)
     print(result.pdf)
     if args.register:
-        from dpa_desktop.store import record_from_fill  # noqa: PLC0415
+        from dpa_desktop.store import record_from_fill
 
         record_from_fill(spec, answers, result)
     return EXIT_OK
@@ -119,7 +118,7 @@ def _report(exc: DpaError) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
-        from dpa_desktop.gui.app import run  # noqa: PLC0415
+        from dpa_desktop.gui.app import run
 
         return run()
     _utf8_stdio()
@@ -133,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fill":
             return _fill(args)
         if args.command in ("register", "backup", "restore"):
-            from dpa_desktop.store.cli import run as run_store_command  # noqa: PLC0415
+            from dpa_desktop.store.cli import run as run_store_command
 
             return run_store_command(args)
     except DpaError as exc:

@@ -26,8 +26,8 @@ class FillResult:
 
 def render_bytes(doc: Document) -> tuple[bytes, bytes]:
     """DOCX and PDF of a document as bytes (renderers write files; read them back)."""
-    from dpa_desktop.render.docx import render_docx  # noqa: PLC0415 - heavy, load on use
-    from dpa_desktop.render.pdf import render_pdf  # noqa: PLC0415
+    from dpa_desktop.render.docx import render_docx
+    from dpa_desktop.render.pdf import render_pdf
 
     with tempfile.TemporaryDirectory(prefix="dpa-") as tmp:
         docx_path = Path(tmp) / "out.docx"

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from seedtools import SEED_FILES, docx_text, in_order_ratio, missing_runs, pdf_text, seed_words, tokens
+from seedtools import (
+    SEED_FILES,
+    docx_text,
+    in_order_ratio,
+    missing_runs,
+    pdf_text,
+    seed_words,
+    tokens,
+)
 from shipped import FORM_IDS, filled, spec
 
 from dpa_desktop import paths

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shipped import spec
 
 from dpa_desktop import validation
 from dpa_desktop.answers import Answers, validate_answers, validate_value
 from dpa_desktop.forms.loader import load_forms
 from dpa_desktop.text import clean, has_forbidden
-from shipped import spec
 
 
 @pytest.mark.parametrize("raw, expected", [("12345678", "12345678"), ("1234 5678", "12345678")])

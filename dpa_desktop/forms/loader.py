@@ -81,7 +81,7 @@ def _node_at(root: yaml.Node | None, loc: Iterable[int | str]) -> yaml.Node | No
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if key_node.value == str(part):
-                    node = value_node if not isinstance(value_node, yaml.ScalarNode) else value_node
+                    node = value_node
                     break
             else:
                 continue
@@ -99,7 +99,8 @@ def _key_node(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node |
     if isinstance(parent, yaml.MappingNode):
         for key_node, _ in parent.value:
             if key_node.value == str(loc[-1]):
-                return key_node
+                found: yaml.Node = key_node
+                return found
     return parent
 
 
@@ -203,7 +204,10 @@ def _conditions(value: Any, loc: tuple[int | str, ...]) -> Iterable[tuple[tuple[
             yield from _conditions(v, (*loc, i))
 
 
-def _condition_tree(cond: dict[str, Any], loc: tuple[int | str, ...]) -> Iterable[tuple[tuple[int | str, ...], dict[str, Any]]]:
+Loc = tuple[int | str, ...]
+
+
+def _condition_tree(cond: dict[str, Any], loc: Loc) -> Iterable[tuple[Loc, dict[str, Any]]]:
     yield loc, cond
     for key in ("all", "any"):
         for i, sub in enumerate(cond.get(key) or []):
@@ -213,7 +217,9 @@ def _condition_tree(cond: dict[str, Any], loc: tuple[int | str, ...]) -> Iterabl
         yield from _condition_tree(cond["not"], (*loc, "not"))
 
 
-def _semantic_findings(spec: m.FormSpec, raw: dict[str, Any], root: yaml.Node | None, file: str, stem: str) -> list[Finding]:
+def _semantic_findings(
+    spec: m.FormSpec, raw: dict[str, Any], root: yaml.Node | None, file: str, stem: str
+) -> list[Finding]:
     findings: list[Finding] = []
 
     def add(loc: tuple[int | str, ...], message: str) -> None:
@@ -264,7 +270,7 @@ def _semantic_findings(spec: m.FormSpec, raw: dict[str, Any], root: yaml.Node | 
             add(loc, "een voorwaarde heeft precies één van: answer, service, any_service, all, any, not")
         if "answer" in cond and cond["answer"] not in question_ids:
             add((*loc, "answer"), _unknown("vraag", str(cond["answer"]), question_ids))
-        for sid in [cond.get("service")] + list(cond.get("any_service") or []):
+        for sid in [cond.get("service"), *(cond.get("any_service") or [])]:
             if sid is not None and sid not in service_ids:
                 add((*loc, "service"), _unknown("dienst", str(sid), service_ids))
 
@@ -279,7 +285,7 @@ def _semantic_findings(spec: m.FormSpec, raw: dict[str, Any], root: yaml.Node | 
                         add(("body", i, "rows", j), _unknown("dienst", sid, service_ids))
 
     # The example must be a complete, valid answer set that takes everything.
-    from dpa_desktop.answers import Answers, validate_answers  # noqa: PLC0415 (cycle)
+    from dpa_desktop.answers import Answers, validate_answers
 
     example = Answers(
         form_id=spec.id,

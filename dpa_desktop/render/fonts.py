@@ -43,7 +43,7 @@ def register_fonts() -> None:
 def _covered(font_name: str) -> frozenset[int]:
     register_fonts()
     font = pdfmetrics.getFont(font_name)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(font.face.charToGlyph)
 
 
 def covers(font_name: str, text: str) -> bool:

@@ -96,7 +96,7 @@ def _inline(spans: d.Inline) -> str:
     return "".join(out)
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
     """Defers page decoration until the page count is known ("Pagina X van Y")."""
 
     header_text = ""
@@ -109,7 +109,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -199,7 +199,7 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
     return KeepTogether(parts)
 
 
-class _WriteLine(Flowable):
+class _WriteLine(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """A line to write on: the signature, a handwritten date."""
 
     def __init__(self, width: float, height: float) -> None:
