@@ -54,6 +54,8 @@ def covers(font_name: str, text: str) -> bool:
 def markup(text: str) -> str:
     """Escape text for a reportlab Paragraph, switching to the fallback font where needed."""
     body = _covered(BODY)
+    if text.isascii():
+        return escape(text).replace("\n", "<br/>")
     fallback = _covered(FALLBACK)
     out: list[str] = []
     run: list[str] = []
