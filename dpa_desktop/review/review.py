@@ -337,20 +337,24 @@ class _Builder:
         ref = self.ref.retention
         article = self.spec.key_terms.art28.get("g", "")
         details: list[str] = []
+        chosen_services: list[str] = []
         for service in self.taken:
             if service.retention.controller_decides and service.id in self.answers.retention:
                 amount, unit = self.answers.retention[service.id]
-                details.append(f"{service.name}: {format_retention(amount, unit)} "
-                               "(door u gekozen)")
+                chosen_services.append(f"{service.name}: {format_retention(amount, unit)} "
+                                       "(door u gekozen)")
             else:
                 details.append(f"{service.name}: {service.retention.text}")
         choices = [q for q in self.spec.questions
                    if q.type == "choice" and q.page == "bewaartermijnen"]
+        end_choices: list[str] = []
         for q in choices:
             value = self.answers.values.get(q.id)
             chosen = next((o.label for o in q.options if o.value == value), "nog niet gekozen")
-            details.append(f"{q.label} {chosen}" if q.label.endswith("?")
-                           else f"{q.label}: {chosen}")
+            end_choices.append(f"{q.label} {chosen}" if q.label.endswith("?")
+                               else f"{q.label}: {chosen}")
+        # Her own choices first: on paper the fixed catalogue terms may be cut short.
+        details = end_choices + chosen_services + details
         if self.role == "processor":
             statement = (f"Bij het einde moet u als verwerker de persoonsgegevens verwijderen "
                          f"of teruggeven aan {self.other}, zoals {self.other} dat vraagt.")
@@ -392,7 +396,7 @@ class _Builder:
         else:
             statement += " De overeenkomst noemt NEN 7510 (beveiligingsnorm voor de zorg) niet."
         article, says = where or ("", "")
-        return Point(key="special_categories", title="Gezondheidsgegevens en BSN",
+        return Point(key="special_categories", title="Bijzondere gegevens (gezondheid, BSN)",
                      statement=statement, article=article, says=_excerpt(says, 220),
                      reference=self.ref_text(ref), verdict=verdict,
                      attention=_attention(verdict, self.role), details=())
