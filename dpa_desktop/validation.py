@@ -9,9 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from dpa_desktop.text import clean
 
 MONTHS_NL = (
@@ -48,6 +45,10 @@ def postcode(value: str) -> str:
 
 
 def email(value: str) -> str:
+    # Imported on use: these libraries compile large tables at import (~0.1 s),
+    # which every CLI start would otherwise pay.
+    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError:
@@ -57,6 +58,8 @@ def email(value: str) -> str:
 
 def phone(value: str) -> str:
     """A Dutch phone number, or an international one written with +."""
+    import phonenumbers  # noqa: PLC0415 - see email()
+
     raw = value.strip()
     try:
         number = phonenumbers.parse(raw, "NL")
