@@ -47,7 +47,7 @@ def postcode(value: str) -> str:
 def email(value: str) -> str:
     # Imported on use: these libraries compile large tables at import (~0.1 s),
     # which every CLI start would otherwise pay.
-    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+    from email_validator import EmailNotValidError, validate_email
 
     try:
         result = validate_email(value.strip(), check_deliverability=False)
@@ -58,7 +58,7 @@ def email(value: str) -> str:
 
 def phone(value: str) -> str:
     """A Dutch phone number, or an international one written with +."""
-    import phonenumbers  # noqa: PLC0415 - see email()
+    import phonenumbers
 
     raw = value.strip()
     try:
