@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("--out", required=True, type=Path, help="map voor de documenten")
     fill.add_argument("--register", action="store_true",
                       help="leg de overeenkomst vast in het register (status concept)")
+
+    review = sub.add_parser("review", help="aandachtspunten vóór ondertekening (geen juridisch "
+                                           "advies)")
+    review.add_argument("form", help="formulier-id, bijvoorbeeld vcare")
+    review.add_argument("--answers", required=True, type=Path,
+                        help="JSON-bestand met antwoorden (zie 'example')")
+    review.add_argument("--pdf", type=Path, help="schrijf ook een PDF 'Aandachtspunten'")
     from dpa_desktop.store.cli import add_parsers as add_store_parsers
 
     add_store_parsers(sub)
@@ -105,6 +112,29 @@ def _fill(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _review(args: argparse.Namespace) -> int:
+    from dpa_desktop.answers import Answers, normalised
+    from dpa_desktop.forms.loader import load_forms
+    from dpa_desktop.review import build_review, review_text
+    from dpa_desktop.review.pdf import render_review_pdf
+
+    spec = load_forms().get(args.form)
+    answers = _read_answers(args.answers, spec.id)
+    assert isinstance(answers, Answers)
+    if answers.form_id and answers.form_id != spec.id:
+        raise DpaError(f"Het antwoordenbestand hoort bij formulier '{answers.form_id}', "
+                       f"niet bij '{spec.id}'.")
+    review = build_review(spec, normalised(spec, answers))
+    print(review_text(review), end="")
+    if args.pdf is not None:
+        try:
+            render_review_pdf(review, args.pdf)
+        except OSError as exc:
+            raise DpaError(f"Kan '{args.pdf}' niet schrijven: {exc.strerror}") from exc
+        print(args.pdf, file=sys.stderr)
+    return EXIT_OK
+
+
 def _report(exc: DpaError) -> int:
     if isinstance(exc, AnswersInvalid):
         print("De antwoorden zijn niet in orde:", file=sys.stderr)
@@ -131,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _example(args.form)
         if args.command == "fill":
             return _fill(args)
+        if args.command == "review":
+            return _review(args)
         if args.command in ("register", "backup", "restore"):
             from dpa_desktop.store.cli import run as run_store_command
 
