@@ -470,8 +470,8 @@ def build_review(spec: m.FormSpec, answers: Answers,
                  reference: SectorModel | None = None) -> Review:
     """The review the GUI's review page and the CLI show before signing.
 
-    The answers need not be complete: a draft gets a review too, with the
-    choices she has not made yet marked as such.
+    The articles are looked up in the agreement as it will be printed, so the
+    answers must be valid (AnswersInvalid otherwise, as for filling).
     """
     ref = reference or sector_model()
     b = _Builder(spec, answers, ref)

@@ -72,6 +72,9 @@ def add_parsers(sub: Any) -> None:
     exp = reg_sub.add_parser("export", help="exporteer het register naar CSV en/of PDF")
     exp.add_argument("--csv", type=Path, help="CSV-bestand (voor Excel)")
     exp.add_argument("--pdf", type=Path, help="PDF-overzicht om af te drukken")
+    card = reg_sub.add_parser("datalek-kaart", help="A4 met meldpunten en meldtermijnen van "
+                                                    "ondertekende overeenkomsten")
+    card.add_argument("file", type=Path, help="het PDF-bestand")
 
     bak = sub.add_parser("backup", help="maak een versleutelde reservekopie van alle gegevens")
     bak.add_argument("file", type=Path, help="het reservekopiebestand")
@@ -85,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "register":
         if args.register_command == "list":
             return _list(args)
+        if args.register_command == "datalek-kaart":
+            return _breach_card(args.file)
         return _export(args)
     if args.command == "backup":
         with open_or_create() as store:
@@ -129,6 +134,19 @@ def _list(args: argparse.Namespace) -> int:
         review = f"\therbeoordeling {s.review_on:%d-%m-%Y}" if s.review_on else ""
         print(f"{s.id}\t{s.processor}\t{s.organisation}\t{STATUS_LABELS[s.status]}"
               f"\t{s.created_on:%d-%m-%Y}{review}")
+    return 0
+
+
+def _breach_card(path: Path) -> int:
+    from dpa_desktop.review.breach_card import render_breach_card, signed_entries
+
+    with open_or_create() as store:
+        entries, organisation = signed_entries(store)
+    try:
+        render_breach_card(entries, path, organisation=organisation)
+    except OSError as exc:
+        raise DpaError(f"Kan '{path}' niet schrijven: {exc.strerror}") from exc
+    print(path)
     return 0
 
 
