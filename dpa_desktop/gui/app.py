@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dpa_desktop import __version__
 
@@ -64,8 +64,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
     """Let the frozen build's smoke test start the real app without a person to close it.
 
-    The report line proves the window was shown and Qt's Dutch translation was
-    found inside the bundle (standard buttons would read Cancel otherwise).
+    The report line proves the window was shown, Qt's Dutch translation was
+    found inside the bundle (standard buttons would read Cancel otherwise), and
+    which messages about form files the user sees (a damaged form must be named).
     """
     raw = os.environ.get(SMOKE_EXIT_ENV, "").strip()
     if not raw.isdigit():
@@ -73,8 +74,10 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
 
     def report_and_quit() -> None:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        notices = [label.text() for label in window.findChildren(QLabel)
+                   if label.isVisible() and ".yaml" in label.text()]
         print(f"smoke: venster={window.windowTitle()!r} zichtbaar={window.isVisible()} "
-              f"annuleren={cancel!r}", flush=True)
+              f"annuleren={cancel!r} formuliermeldingen={notices!r}", flush=True)
         app.quit()
 
     QTimer.singleShot(int(raw), report_and_quit)
