@@ -170,7 +170,18 @@ def smoke(bundle: Path) -> list[str]:
                 raise SmokeFailure(f"{exe.name}: the main window was not shown:\n{proc.stdout}")
             if "annuleren='Annuleren'" not in report[0]:
                 raise SmokeFailure(f"{exe.name}: Qt's Dutch translation not loaded: {report[0]}")
+            if "formuliermeldingen=[]" not in report[0]:
+                raise SmokeFailure(f"{exe.name}: the shipped forms did not all load: {report[0]}")
             results.append(f"{exe.name}: {report[0]}, exit 0")
+
+        # 6. the GUI with a damaged form file names it on the start screen, in Dutch.
+        proc = run(cli, [], {**damaged_env, "DPA_DESKTOP_SMOKE_EXIT_MS": SMOKE_EXIT_MS}, work)
+        check_clean_stderr("GUI with a damaged form", proc)
+        report = [line for line in proc.stdout.splitlines() if line.startswith("smoke:")]
+        if not report or "Het formulierbestand kapot.yaml bevat fouten" not in report[0]:
+            raise SmokeFailure(f"GUI with a damaged form: no message naming it:\n{proc.stdout}")
+        shown = report[0].split("formuliermeldingen=", 1)[1]
+        results.append(f"GUI met beschadigd formulier toont: {shown}")
 
     after = fingerprint(bundle)
     if after != before:
