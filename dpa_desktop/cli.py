@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fill(args)
         if args.command == "review":
             return _review(args)
-        if args.command in ("register", "backup", "restore"):
+        if args.command in ("register", "backup", "restore", "recover"):
             from dpa_desktop.store.cli import run as run_store_command
 
             return run_store_command(args)

@@ -81,6 +81,8 @@ def add_parsers(sub: Any) -> None:
     res = sub.add_parser("restore", help="zet een reservekopie terug in een lege gegevensmap")
     res.add_argument("file", type=Path, help="het reservekopiebestand")
     res.add_argument("--herstelcode", help="de herstelcode (anders wordt erom gevraagd)")
+    rec = sub.add_parser("recover", help="open een vergrendeld register met de herstelcode")
+    rec.add_argument("--herstelcode", help="de herstelcode (anders wordt erom gevraagd)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,19 +98,34 @@ def run(args: argparse.Namespace) -> int:
             store.backup(args.file)
         print(f"Reservekopie geschreven naar {args.file}.", file=sys.stderr)
         return 0
+    if args.command == "recover":
+        with Store.recover(_code(args)) as store:
+            saved = store.key_saved
+        print("Het register is weer open" + (" en de sleutel staat weer in de sleutelbos."
+                                               if saved else "."), file=sys.stderr)
+        if not saved:
+            print(_NOT_SAVED, file=sys.stderr)
+        return 0
     if args.command == "restore":
-        code = args.herstelcode or os.environ.get(RECOVERY_CODE_ENV) or getpass.getpass(
-            "Herstelcode: ")
+        code = _code(args)
         with Store.restore(args.file, code) as store:
             count = len(store.list_agreements())
             saved = store.key_saved
         print(f"Reservekopie teruggezet in {paths.data_dir()}: {count} overeenkomst(en).",
               file=sys.stderr)
         if not saved:
-            print("Let op: de sleutel kon niet in de sleutelbos worden bewaard; u hebt de "
-                  "herstelcode bij elke start nodig.", file=sys.stderr)
+            print(_NOT_SAVED, file=sys.stderr)
         return 0
     raise DpaError(f"Onbekend commando '{args.command}'.")
+
+
+_NOT_SAVED = ("Let op: de sleutel kon niet in de sleutelbos worden bewaard; u hebt de "
+              "herstelcode bij elke start nodig.")
+
+
+def _code(args: argparse.Namespace) -> str:
+    return str(args.herstelcode or os.environ.get(RECOVERY_CODE_ENV)
+               or getpass.getpass("Herstelcode: "))
 
 
 def _iso(value: date | None) -> str | None:
