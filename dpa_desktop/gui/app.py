@@ -12,9 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from dpa_desktop import __version__
+from dpa_desktop import __version__, paths
 
 # installers/smoke.py sets this: show the main window, report, quit after N ms.
 SMOKE_EXIT_ENV = "DPA_DESKTOP_SMOKE_EXIT_MS"
@@ -33,13 +34,14 @@ def install_dutch(app: QApplication) -> QTranslator | None:
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
     existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        app = existing
-    else:
-        app = QApplication(list(argv) if argv is not None else sys.argv)
+    app = (existing if isinstance(existing, QApplication)
+           else QApplication(list(argv) if argv is not None else sys.argv))
     app.setApplicationName("DPA Desktop")
     app.setOrganizationName("DPA Desktop")
     app.setApplicationVersion(__version__)
+    icon = paths.resources_dir() / "icons" / "dpa-desktop.png"
+    if icon.is_file():  # the title bar and task bar show the app's own icon
+        app.setWindowIcon(QIcon(str(icon)))
     install_dutch(app)
     return app
 
