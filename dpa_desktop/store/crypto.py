@@ -9,6 +9,7 @@ as associated data, so a blob cannot be moved to another column unnoticed.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import secrets
 from dataclasses import dataclass
@@ -44,16 +45,20 @@ class Cipher:
 
     key: bytes
 
+    @functools.cached_property
+    def _aead(self) -> AESGCM:
+        return AESGCM(self.key)
+
     def encrypt(self, plaintext: bytes, purpose: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        return BLOB_VERSION + nonce + AESGCM(self.key).encrypt(nonce, plaintext, purpose.encode())
+        return BLOB_VERSION + nonce + self._aead.encrypt(nonce, plaintext, purpose.encode())
 
     def decrypt(self, blob: bytes, purpose: str) -> bytes:
         if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != BLOB_VERSION:
             raise StoreCorrupt(f"onleesbaar versleuteld gegeven ({purpose})")
         nonce = blob[1:1 + NONCE_BYTES]
         try:
-            return AESGCM(self.key).decrypt(nonce, blob[1 + NONCE_BYTES:], purpose.encode())
+            return self._aead.decrypt(nonce, blob[1 + NONCE_BYTES:], purpose.encode())
         except InvalidTag as exc:
             raise StoreCorrupt(f"versleuteld gegeven klopt niet ({purpose})") from exc
 

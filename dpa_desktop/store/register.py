@@ -140,6 +140,8 @@ class SubprocessorUse:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for search: 'Beëindigd' finds 'beeindigd'."""
+    if text.isascii():
+        return text.lower()  # the common case, ten times faster than decomposing
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -471,6 +473,7 @@ def document_bytes(conn: sqlite3.Connection, cipher: Cipher, aid: int, kind: Doc
 def subprocessor_overview(conn: sqlite3.Connection) -> list[SubprocessorUse]:
     """Every subprocessor holding the practice's data under a signed agreement."""
     grouped: dict[tuple[str, str], tuple[bool, list[SubprocessorAgreement]]] = {}
+    parsed: dict[str, tuple[str, ...]] = {}  # the same service lists recur in every agreement
     for name, country, outside, services, aid, processor, form_id in conn.execute(
             "SELECT s.name, s.country, s.outside_eea, s.services, a.id, a.processor, a.form_id "
             "FROM subprocessors s JOIN agreements a ON a.id = s.agreement_id "
@@ -479,6 +482,8 @@ def subprocessor_overview(conn: sqlite3.Connection) -> list[SubprocessorUse]:
         flag, uses = grouped.setdefault(key, (bool(outside), []))
         grouped[key] = (flag or bool(outside), uses)
         uses.append(SubprocessorAgreement(agreement_id=aid, processor=processor, form_id=form_id,
-                                          services=tuple(json.loads(services))))
+                                          services=parsed.get(services)
+                                          or parsed.setdefault(services,
+                                                               tuple(json.loads(services)))))
     return [SubprocessorUse(name=n, country=c, outside_eea=flag, agreements=tuple(uses))
             for (n, c), (flag, uses) in grouped.items()]
