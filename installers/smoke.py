@@ -89,7 +89,11 @@ def smoke(bundle: Path) -> list[str]:
                if not k.startswith(("PYTHON", "DPA_DESKTOP_", "QT_"))}
         env.update({"DPA_DESKTOP_DATA_DIR": str(tmp / "data"), "QT_QPA_PLATFORM": "offscreen",
                     "HOME": str(tmp / "home"), "USERPROFILE": str(tmp / "home"),
-                    "XDG_RUNTIME_DIR": str(tmp / "runtime")})
+                    "XDG_RUNTIME_DIR": str(tmp / "runtime"),
+                    # A first start creates the register's key; keep it out of the
+                    # build machine's keyring (Windows Credential Manager).
+                    "DPA_DESKTOP_KEYRING": "file",
+                    "DPA_DESKTOP_KEYRING_FILE": str(tmp / "keyring.json")})
         (tmp / "runtime").mkdir(mode=0o700)
 
         # 1. forms: every shipped form loads inside the bundle.

@@ -69,17 +69,41 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
     The report line proves the window was shown, Qt's Dutch translation was
     found inside the bundle (standard buttons would read Cancel otherwise), and
     which messages about form files the user sees (a damaged form must be named).
+    The report waits for the forms to load, however slow the machine; then
+    every dialog that is or comes up (the first-start profile, the recovery
+    code) is closed until the app has quit, since a modal dialog opened after
+    ``quit()`` would otherwise wait for a person forever.
     """
     raw = os.environ.get(SMOKE_EXIT_ENV, "").strip()
     if not raw.isdigit():
         return
+    poll_ms = 100
+    give_up_ms = 60_000
+    waited = [0]
 
-    def report_and_quit() -> None:
+    def forms_loaded() -> bool:
+        session = getattr(window, "session", None)
+        return getattr(session, "forms", None) is not None
+
+    def close_everything() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modal.close()
+        app.quit()
+
+    def report_when_loaded() -> None:
+        if not forms_loaded() and waited[0] < give_up_ms:
+            waited[0] += poll_ms
+            QTimer.singleShot(poll_ms, report_when_loaded)
+            return
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
         notices = [label.text() for label in window.findChildren(QLabel)
                    if label.isVisible() and ".yaml" in label.text()]
         print(f"smoke: venster={window.windowTitle()!r} zichtbaar={window.isVisible()} "
               f"annuleren={cancel!r} formuliermeldingen={notices!r}", flush=True)
-        app.quit()
+        closer = QTimer(app)
+        closer.timeout.connect(close_everything)
+        closer.start(poll_ms)
+        close_everything()
 
-    QTimer.singleShot(int(raw), report_and_quit)
+    QTimer.singleShot(int(raw), report_when_loaded)
