@@ -77,7 +77,7 @@ def _worker(index: int, base: Path, spec: FormSpec, rounds: int) -> int:
     for n in range(rounds):
         report = base / f"report-{index}-{n}.txt"
         seed = index * 100_000 + n
-        child = ctx.Process(target=crash_writer.run,
+        child = ctx.Process(target=crash_writer.run,  # type: ignore[attr-defined]
                             args=(str(data_dir), str(keys.path), str(report), seed, spec))
         child.start()
         if rng.random() < 0.15:

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dpa_desktop.store import (
@@ -176,3 +176,18 @@ def test_wrap_and_unwrap_round_trip_and_refuse_other_codes() -> None:
     assert crypto.unwrap_key(wrap, code) == key
     with pytest.raises(WrongRecoveryCode):
         crypto.unwrap_key(wrap, crypto.new_recovery_code())
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=st.text(max_size=60))
+def test_whatever_is_typed_as_recovery_code_is_refused_in_dutch(
+        new_store: tuple[Store, str], data_dir: Path, key_backend: FileKeyring,
+        typed: str) -> None:
+    _store, code = new_store
+    if crypto.normalise_code(typed) == crypto.normalise_code(code):
+        return
+    before = _hashes(data_dir)
+    with pytest.raises(WrongRecoveryCode):
+        Store.recover(typed, data_dir, key_backend)
+    assert _hashes(data_dir) == before

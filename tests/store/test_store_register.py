@@ -252,3 +252,23 @@ def test_any_note_a_person_types_is_kept_and_found(
     assert store.get_agreement(aid).notes == note
     if note.split():
         assert aid in {s.id for s in store.list_agreements(note)}
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.dictionaries(st.sampled_from(["organisatie_naam", "kvk", "postcode",
+                                               "contact_email", "contact_telefoon",
+                                               "organisatie_soort", "fg_naam"]),
+                              st.text(max_size=60), max_size=5))
+def test_any_profile_text_is_stored_or_refused_field_by_field(store: Store,
+                                                              values: dict[str, str]) -> None:
+    before = store.load_profile()
+    try:
+        store.save_profile(values)
+    except AnswersInvalid as err:
+        assert {p.field for p in err.problems} <= set(values)
+        assert all(p.label and p.message for p in err.problems)
+        assert store.load_profile() == before
+    else:
+        saved = store.load_profile()
+        assert set(saved) <= set(values)
