@@ -95,6 +95,7 @@ def smoke(bundle: Path) -> list[str]:
                     "DPA_DESKTOP_KEYRING": "file",
                     "DPA_DESKTOP_KEYRING_FILE": str(tmp / "keyring.json")})
         (tmp / "runtime").mkdir(mode=0o700)
+        (tmp / "home").mkdir()
 
         # 1. forms: every shipped form loads inside the bundle.
         proc = run(cli, ["forms"], env, work)
