@@ -300,6 +300,27 @@ def _semantic_findings(
     return findings
 
 
+_YAML_PROBLEMS_NL = {
+    "did not find expected key": "verwachtte hier een sleutel (controleer het inspringen)",
+    "did not find expected node content": "verwachtte hier een waarde",
+    "did not find expected '-' indicator": "verwachtte hier een lijstregel die met '-' begint",
+    "mapping values are not allowed": "een dubbele punt waar dat niet mag (zet de tekst tussen aanhalingstekens)",
+    "found character '\\t' that cannot start any token": "tabs zijn niet toegestaan; gebruik spaties",
+    "found undefined alias": "onbekende verwijzing (alias)",
+    "found unexpected end of stream": "het bestand houdt onverwacht op",
+    "could not find expected ':'": "verwachtte een dubbele punt",
+    "found unexpected ':'": "onverwachte dubbele punt",
+}
+
+
+def _yaml_problem_nl(problem: str) -> str:
+    """The YAML parser speaks English; say the common problems in Dutch."""
+    for english, dutch in _YAML_PROBLEMS_NL.items():
+        if problem.startswith(english):
+            return dutch
+    return f"fout in de opmaak ({problem})"
+
+
 def _unknown(what: str, name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; bedoelt u '{close[0]}'?" if close else ""
@@ -328,7 +349,7 @@ def load_form(path: Path) -> m.FormSpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = _yaml_problem_nl(getattr(exc, "problem", None) or str(exc))
         raise FormFileError(file, [Finding(file, line, "(bestand)", f"geen geldige YAML: {problem}")]) from exc
     if not isinstance(raw, dict):
         raise FormFileError(file, [Finding(file, 1, "(bestand)", "verwacht een mapping op het hoogste niveau")])
