@@ -251,8 +251,8 @@ class RegisterWindow(QMainWindow):
     def _subprocessors_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        intro = QLabel("Welke subverwerkers via uw verwerkers persoonsgegevens verwerken, "
-                       "en voor welke overeenkomsten.")
+        intro = QLabel("Welke subverwerkers via uw verwerkers persoonsgegevens verwerken onder "
+                       "ondertekende overeenkomsten, en voor welke diensten.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.sub_model = QStandardItemModel(0, 5, self)

@@ -453,6 +453,20 @@ class ServicesPage(_Page):
         return True
 
 
+def _review_section(spec: FormSpec, answers: Answers) -> str:
+    """The "Aandachtspunten" before signing; a broken reference must not block filling."""
+    from dpa_desktop.answers import normalised
+    from dpa_desktop.errors import DpaError
+    from dpa_desktop.review import build_review
+    from dpa_desktop.review.html import review_html
+
+    try:
+        return review_html(build_review(spec, normalised(spec, answers)))
+    except DpaError as exc:
+        return (f"<h3>Aandachtspunten</h3><p>Niet beschikbaar: "
+                f"{html.escape(str(exc))}</p>")
+
+
 class ReviewPage(_Page):
     """Every answer on one page, what is still missing, and where the files go."""
 
@@ -508,6 +522,7 @@ class ReviewPage(_Page):
         else:
             parts.append("<p><b>Alles is ingevuld.</b> Kies een map en klik op "
                          "'Documenten maken'.</p>")
+            parts.append(_review_section(wiz.spec, answers))
         for name in wiz.page_names():
             if name in ("review", "result"):
                 continue

@@ -49,6 +49,26 @@ def strict_qt_messages() -> Iterator[list[str]]:
         pytest.fail("Qt gave warnings:\n" + "\n".join(seen))
 
 
+@pytest.fixture(autouse=True)
+def error_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Error boxes would block a test forever; record them instead, and fail on them.
+
+    A test that expects one takes this fixture and empties the list.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append(box.text() + ("\n" + box.detailedText() if box.detailedText() else ""))
+        return int(QMessageBox.StandardButton.Ok.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    yield shown
+    if shown:
+        pytest.fail("Unexpected message boxes:\n" + "\n---\n".join(shown))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _stop_worker_at_end() -> Iterator[None]:
     yield
