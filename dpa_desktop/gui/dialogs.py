@@ -102,6 +102,7 @@ class ProfileDialog(QDialog):
                 field.set_value(profile.get(key) or None)
                 caption = QLabel(with_mnemonic(label, used) + ":")
                 caption.setBuddy(field.focus_widget())
+                caption.setFixedWidth(caption.fontMetrics().averageCharWidth() * 30)
                 form.addRow(caption, field)
                 self.fields[key] = field
             inner_layout.addWidget(group)
@@ -151,7 +152,7 @@ class RecoveryCodeDialog(QDialog):
         shown = QLabel(html.escape(code))
         shown.setObjectName("recovery_code")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.4)
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15)
         font.setBold(True)
         shown.setFont(font)
         shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -171,7 +172,8 @@ class RecoveryCodeDialog(QDialog):
         copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(560, 280)
+        shown.setContentsMargins(12, 8, 12, 8)
+        self.resize(680, 300)
 
     def document(self) -> QTextDocument:
         doc = QTextDocument()

@@ -200,7 +200,6 @@ class RegisterWindow(QMainWindow):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection())
@@ -211,7 +210,7 @@ class RegisterWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([680, 400])
+        splitter.setSizes([800, 300])
         layout.addWidget(splitter, 1)
 
         actions = QHBoxLayout()

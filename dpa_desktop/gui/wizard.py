@@ -919,6 +919,8 @@ class _StatusButton(QPushButton):
     def __init__(self) -> None:
         super().__init__()
         self.setFlat(True)
-        self.setEnabled(False)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setStyleSheet("QPushButton { border: none; color: #5f6368; text-align: left; "
+                           "padding: 0; background: transparent; }")
         self.setMinimumWidth(240)
+        self.setAccessibleName("Status van het concept")
