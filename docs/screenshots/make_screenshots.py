@@ -14,7 +14,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -23,11 +22,11 @@ os.environ["DPA_DESKTOP_DATA_DIR"] = str(_tmp / "data")
 os.environ["DPA_DESKTOP_KEYRING"] = "file"
 os.environ["DPA_DESKTOP_KEYRING_FILE"] = str(_tmp / "keyring.json")
 
-import dpa_desktop.gui  # noqa: E402, F401  - pins None before Qt is used
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
+import dpa_desktop.gui  # noqa: E402, F401  - pins None before Qt is used
 from dpa_desktop.answers import example_answers  # noqa: E402
 from dpa_desktop.gui import operations  # noqa: E402
 from dpa_desktop.gui.app import create_app  # noqa: E402
@@ -139,10 +138,6 @@ def main() -> int:
     operations.shutdown()
     app.quit()
     return 0
-
-
-def _unused(_: Any) -> QApplication | None:
-    return QApplication.instance()  # type: ignore[return-value]
 
 
 if __name__ == "__main__":

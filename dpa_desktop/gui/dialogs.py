@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from dpa_desktop import __version__, paths
 from dpa_desktop.forms.model import Option, Question, QuestionType
 from dpa_desktop.gui.fields import QuestionField, with_mnemonic
+from dpa_desktop.gui.screen import fit_resize
 
 # (group title, [(profile key, label, question type)]): the keys forms/README.md lists.
 PROFILE_GROUPS: list[tuple[str, list[tuple[str, str, QuestionType]]]] = [
@@ -77,7 +78,7 @@ class ProfileDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("profile_dialog")
         self.setWindowTitle("Welkom – uw praktijkprofiel" if first_start else "Praktijkprofiel")
-        self.resize(640, 640)
+        fit_resize(self, 640, 640)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Welkom bij DPA Desktop. Vul eerst de gegevens van uw praktijk in; ze worden in elke "
@@ -234,4 +235,4 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        fit_resize(self, 640, 560)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from dpa_desktop.gui.messages import show_error, show_info
 from dpa_desktop.gui.operations import Op
+from dpa_desktop.gui.screen import fit_resize
 from dpa_desktop.gui.session import Session
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class RegisterWindow(QMainWindow):
         tabs.addTab(self._subprocessors_tab(), "&Subverwerkers")
         self.tabs = tabs
         self.setCentralWidget(tabs)
-        self.resize(1100, 680)
+        fit_resize(self, 1100, 680)
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(250)
@@ -378,9 +379,10 @@ class RegisterWindow(QMainWindow):
         if agreement.notes:
             rows.append(("Notities", agreement.notes))
         self.scan_button.setEnabled(bool(agreement.scan_sha256))
-        table = "".join(f"<tr><td style='padding-right:14px; color:#5f6368'>{html.escape(k)}</td>"
-                        f"<td>{html.escape(v)}</td></tr>" for k, v in rows)
-        parts = [f"<h3>Overeenkomst {agreement.id}</h3><table>{table}</table>"]
+        # Label above value: the pane is narrow, a two-column table would break words.
+        table = "".join(f"<p style='margin:0 0 6px 0'><span style='color:#5f6368'>"
+                        f"{html.escape(k)}</span><br>{html.escape(v)}</p>" for k, v in rows)
+        parts = [f"<h3>Overeenkomst {agreement.id}</h3>{table}"]
         if agreement.subprocessors:
             subs = "".join(f"<li>{html.escape(p.name)} ({html.escape(p.country)})"
                            f"{' – buiten de EER' if p.outside_eea else ''}</li>"

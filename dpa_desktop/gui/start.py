@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from dpa_desktop.gui import operations
 from dpa_desktop.gui.messages import confirm, show_error
 from dpa_desktop.gui.operations import Op
+from dpa_desktop.gui.screen import fit_resize
 from dpa_desktop.gui.session import Session
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class StartWindow(QMainWindow):
         bottom.addWidget(quit_button)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
-        self.resize(980, 620)
+        fit_resize(self, 980, 620)
 
         self.new_button.clicked.connect(self.start_new)
         self.forms_list.itemActivated.connect(lambda _i: self.start_new())

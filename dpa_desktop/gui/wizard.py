@@ -55,6 +55,7 @@ from dpa_desktop.gui.fields import (
 )
 from dpa_desktop.gui.messages import show_error
 from dpa_desktop.gui.operations import Op
+from dpa_desktop.gui.screen import fit_resize
 from dpa_desktop.gui.session import Session
 from dpa_desktop.validation import format_date_nl
 
@@ -363,6 +364,9 @@ class ServicesPage(_Page):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
         self.list.setObjectName("services_list")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         label.setBuddy(self.list)
         taken = set(wiz.model.services)
         for service in wiz.spec.services:
@@ -381,8 +385,8 @@ class ServicesPage(_Page):
         self.detail.setOpenLinks(False)
         splitter.addWidget(self.list)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
         self.hint = small_label("Kies minstens één dienst.", ERROR_STYLE)
         self.hint.setObjectName("services_hint")
@@ -695,8 +699,8 @@ class AgreementWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.resize(960, 700)
-        self.setMinimumSize(720, 520)
+        fit_resize(self, 960, 700)
+        self.setMinimumSize(640, 480)
         if draft is not None:
             self.model = AnswerModel(spec, draft.answers)
         else:
