@@ -291,3 +291,14 @@ def test_any_organisation_name_gives_a_review(name: str) -> None:
         return
     assert review_text(review).startswith("Aandachtspunten")
     assert review.organisation == name.strip()
+
+
+def test_the_wizard_section_marks_what_needs_attention(forms: dict[str, FormSpec]) -> None:
+    from dpa_desktop.review.html import review_html
+
+    _, review = _review(forms, "vcare")
+    html = review_html(review)
+    assert "<h3>Aandachtspunten</h3>" in html
+    assert html.count(">LET OP<") == len(review.attention_points) == 4
+    assert "Melding van datalekken</b> (artikel 9.1)" in html
+    assert "geen juridisch advies" in html
