@@ -12,7 +12,6 @@ count makes them immortal here too; on 3.12+ nothing is done.
 from __future__ import annotations
 
 import ctypes
-import platform
 import sys
 
 _PINNED = 1 << 48
@@ -20,7 +19,7 @@ _PINNED = 1 << 48
 
 def pin_singletons() -> bool:
     """Make None/True/False effectively immortal; True when a count was raised."""
-    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
     raised = False
     for singleton in (None, True, False):

@@ -54,8 +54,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     app = create_app(argv)
     window = StartWindow(Session())
-    window.show()
-    QTimer.singleShot(0, window.begin)
+    window.show()  # its first paint starts loading forms and the store (StartWindow.begin)
     _schedule_smoke_exit(app, window)
     try:
         return int(app.exec())

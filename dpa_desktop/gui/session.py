@@ -6,26 +6,25 @@ thread); widgets never call it directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from dpa_desktop.errors import DpaError
 
 if TYPE_CHECKING:
     from dpa_desktop.forms.loader import LoadedForms
     from dpa_desktop.store import Store
 
 
-@dataclass
 class Session:
-    forms: LoadedForms | None = None
-    profile: dict[str, str] = field(default_factory=dict)
-    _store: Store | None = None
+    def __init__(self) -> None:
+        self.forms: LoadedForms | None = None
+        self.profile: dict[str, str] = {}
+        self._store: Store | None = None
 
     @property
     def store(self) -> Store:
         """The open store; only call from an ``Op`` job."""
         if self._store is None:
+            from dpa_desktop.errors import DpaError
+
             raise DpaError("Het register is nog niet geopend. Start het programma opnieuw.")
         return self._store
 
