@@ -137,7 +137,8 @@ def main() -> int:
     window.close()
     operations.shutdown()
     app.quit()
-    return 0
+    sys.stdout.flush()
+    os._exit(0)  # a screenshot tool: skip PySide's teardown of still-parented dialogs
 
 
 if __name__ == "__main__":
