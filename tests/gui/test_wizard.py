@@ -252,3 +252,28 @@ def test_any_text_she_types_is_kept_or_refused_with_a_reason(qtbot: Any, text: s
             assert field.problem().lower().startswith(reason.lower()[:20])
             assert field.stored_value() == field.raw_value()
         field.deleteLater()
+
+
+def test_enter_in_a_field_goes_to_the_next_page(qtbot: Any, window: StartWindow) -> None:
+    wiz = window.start_new("vcare")
+    assert wiz is not None
+    fill_current_page(qtbot, wiz, example_answers(wiz.spec))
+    first = wiz.question_field(wiz.spec.questions[0].id)
+    first.editor.setFocus()
+    qtbot.keyClick(first.editor, Qt.Key.Key_Return)
+    assert wiz.current_page_name() == wiz.page_names()[1]
+
+
+def test_every_question_label_has_a_mnemonic_and_help_as_tooltip(
+        qtbot: Any, window: StartWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    wiz = window.start_new("vcare")
+    assert wiz is not None
+    for q in wiz.spec.questions:
+        field = wiz.question_field(q.id)
+        labels = [lab for lab in wiz.findChildren(QLabel) if lab.buddy() is field.focus_widget()]
+        assert len(labels) == 1, q.id
+        assert "&" in labels[0].text().replace("&&", ""), labels[0].text()
+        if q.help:
+            assert field.editor.toolTip() == q.help
