@@ -22,10 +22,13 @@ def clean(text: str, *, multiline: bool = False) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _FORBIDDEN.sub("", text)
-    text = text.replace("\t", " ")
+    # Runs of any white space (tabs, no-break and other Unicode spaces) become one
+    # plain space: they never mean anything in a name or an address, and they make
+    # the same answer look different in DOCX, PDF and the register.
+    lines = [" ".join(line.split()) for line in text.split("\n")]
     if not multiline:
-        text = " ".join(text.split("\n"))
-    return text.strip()
+        return " ".join(ln for ln in lines if ln)
+    return "\n".join(lines).strip()
 
 
 def has_forbidden(text: str) -> bool:
