@@ -112,7 +112,7 @@ def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUs
         for use in overview:
             sub_data.append([
                 p(use.name), p(use.country), p("ja" if use.outside_eea else "nee"),
-                p("; ".join(f"{a.agreement_id}. {a.processor}" for a in use.agreements)),
+                p("; ".join(f"nr. {a.agreement_id}, {a.processor}" for a in use.agreements)),
                 p(", ".join(use.services)),
             ])
         sub = LongTable(sub_data, colWidths=[f * width for f in (0.2, 0.07, 0.08, 0.25, 0.4)],

@@ -3,6 +3,13 @@
 Opening never writes before the key is proven right and the schema is known
 to be supported; a missing or wrong key, a missing keyring or a newer schema
 leave every file as it was and say in Dutch what to do.
+
+The data directory holds ``register.sqlite`` (with ``-wal``/``-shm`` while
+open), ``recovery.json`` (the data key wrapped with the recovery code) and
+``backups/`` (the database as it was before a migration). Plain columns hold
+only ids, statuses, dates, form ids and company names of processors and
+subprocessors; everything else is AES-GCM ciphertext. The data key itself is
+only in the keyring.
 """
 
 from __future__ import annotations
