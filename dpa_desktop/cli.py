@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--answers", required=True, type=Path,
                         help="JSON-bestand met antwoorden (zie 'example')")
     review.add_argument("--pdf", type=Path, help="schrijf ook een PDF 'Aandachtspunten'")
-    from dpa_desktop.store.cli import add_parsers as add_store_parsers
+    from dpa_desktop.cli_store import add_parsers as add_store_parsers
 
     add_store_parsers(sub)
     return parser
@@ -106,7 +106,7 @@ def _fill(args: argparse.Namespace) -> int:
     print(result.docx)
     print(result.pdf)
     if args.register:
-        from dpa_desktop.store import record_from_fill
+        from dpa_desktop.cli_store import record_from_fill
 
         record_from_fill(spec, answers, result)
     return EXIT_OK
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "review":
             return _review(args)
         if args.command in ("register", "backup", "restore", "recover"):
-            from dpa_desktop.store.cli import run as run_store_command
+            from dpa_desktop.cli_store import run as run_store_command
 
             return run_store_command(args)
     except DpaError as exc:

@@ -162,7 +162,7 @@ def signed_entries(store: Store) -> tuple[list[tuple[FormSpec, Answers]], str]:
     """
     from dpa_desktop.errors import DpaError
     from dpa_desktop.forms.loader import load_forms
-    from dpa_desktop.store.register import SIGNED
+    from dpa_desktop.statuses import SIGNED
 
     forms = load_forms()
     entries: list[tuple[FormSpec, Answers]] = []

@@ -6,7 +6,7 @@ worker thread.
 
 from __future__ import annotations
 
-from dpa_desktop.store.cli import record_from_fill
+from dpa_desktop.statuses import CONCEPT, ENDED, SENT, SIGNED, STATUS_LABELS, STATUSES
 from dpa_desktop.store.drafts import Draft
 from dpa_desktop.store.errors import (
     KeyringUnavailable,
@@ -22,12 +22,6 @@ from dpa_desktop.store.errors import (
 from dpa_desktop.store.keys import FileKeyring, KeyBackend, SystemKeyring, default_backend
 from dpa_desktop.store.profile import KINDS, PROFILE_FIELDS
 from dpa_desktop.store.register import (
-    CONCEPT,
-    ENDED,
-    SENT,
-    SIGNED,
-    STATUS_LABELS,
-    STATUSES,
     Agreement,
     AgreementSummary,
     Signatory,
@@ -44,6 +38,5 @@ __all__ = [
     "NotFound", "Signatory", "StatusChange", "Store", "StoreCorrupt", "StoreError", "StoreExists",
     "StoreLocked", "StoreMissing", "StoreTooNew", "SubprocessorAgreement", "SubprocessorEntry",
     "SubprocessorUse", "SystemKeyring", "WrongRecoveryCode", "default_backend",
-    "record_from_fill",
 ]
 

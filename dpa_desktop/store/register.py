@@ -21,21 +21,11 @@ from typing import Any, Literal
 from dpa_desktop.answers import Answers, normalised
 from dpa_desktop.errors import DpaError
 from dpa_desktop.forms.model import FormSpec
+from dpa_desktop.statuses import CONCEPT, ENDED, SENT, SIGNED, STATUS_LABELS, STATUSES
 from dpa_desktop.store import db
 from dpa_desktop.store.crypto import Cipher
 from dpa_desktop.store.errors import NotFound, StoreCorrupt
 
-CONCEPT = "concept"
-SENT = "verzonden"
-SIGNED = "ondertekend"
-ENDED = "beeindigd"
-STATUSES: tuple[str, ...] = (CONCEPT, SENT, SIGNED, ENDED)
-STATUS_LABELS: dict[str, str] = {
-    CONCEPT: "Concept",
-    SENT: "Verstuurd naar verwerker",
-    SIGNED: "Ondertekend",
-    ENDED: "Beëindigd",
-}
 REVIEW_AFTER = timedelta(days=365)
 MAX_SCAN_BYTES = 50 * 1024 * 1024
 DocumentKind = Literal["docx", "pdf", "scan"]

@@ -1,5 +1,8 @@
 """The store's side of the ``dpa-desktop`` command: register, backup, restore.
 
+Outside the store package on purpose: building the parser must not import the
+store (cryptography, SQLite, pydantic), which every CLI start would pay.
+
 The first command that needs a register sets one up and prints the recovery
 code once; stdout stays machine-readable (paths, JSON), so notices go to
 stderr.
@@ -18,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from dpa_desktop import paths
 from dpa_desktop.errors import DpaError
-from dpa_desktop.store.register import STATUS_LABELS, STATUSES
-from dpa_desktop.store.store import Store
+from dpa_desktop.statuses import STATUS_LABELS, STATUSES
 
 if TYPE_CHECKING:
     from dpa_desktop.answers import Answers
     from dpa_desktop.fill import FillResult
     from dpa_desktop.forms.model import FormSpec
+    from dpa_desktop.store.store import Store
 
 RECOVERY_CODE_ENV = "DPA_DESKTOP_RECOVERY_CODE"
 
@@ -42,6 +45,7 @@ def recovery_notice(code: str, where: Path) -> str:
 
 
 def open_or_create() -> Store:
+    from dpa_desktop.store.store import Store
     directory = paths.data_dir()
     if Store.exists(directory):
         return Store.open(directory)
@@ -86,6 +90,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dpa_desktop.store.store import Store
     """Handle a store command; returns the exit code (DpaError propagates to the caller)."""
     if args.command == "register":
         if args.register_command == "list":
