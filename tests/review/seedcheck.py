@@ -7,16 +7,11 @@ clause), so both sides are compared with whitespace folded.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-SEEDS = Path("/work/shared/seeds")
-SEED_FILES = {
-    "infinitcare-almere": "000_efa0480bb0937431.txt",
-    "infinitcare-sdf": "001_0fe808a748b1956c.txt",
-    "beterdichtbij": "002_1d50b5baa2d1748b.txt",
-    "infogroen": "003_474c947108998cc0.txt",
-    "vcare": "004_c1b45f79e2338b00.txt",
-}
+from seedtools import SEED_FILES
+from seedtools import SEEDS_DIR as SEEDS
+
+__all__ = ["SEEDS", "SEED_FILES", "fold"]
 
 
 def fold(text: str) -> str:
