@@ -26,7 +26,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
-import dpa_desktop.gui  # noqa: E402, F401  - pins None before Qt is used
+import dpa_desktop.gui  # noqa: E402, F401
 from dpa_desktop.answers import example_answers  # noqa: E402
 from dpa_desktop.gui import operations  # noqa: E402
 from dpa_desktop.gui.app import create_app  # noqa: E402

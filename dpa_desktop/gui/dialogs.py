@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from dpa_desktop import __version__, paths
 from dpa_desktop.forms.model import Option, Question, QuestionType
-from dpa_desktop.gui.fields import QuestionField, with_mnemonic
+from dpa_desktop.gui.fields import QuestionField, caption_text, with_mnemonic
 from dpa_desktop.gui.screen import fit_resize
 
 # (group title, [(profile key, label, question type)]): the keys forms/README.md lists.
@@ -101,7 +101,7 @@ class ProfileDialog(QDialog):
                 question = profile_question(key, label, qtype)
                 field = QuestionField(question)
                 field.set_value(profile.get(key) or None)
-                caption = QLabel(with_mnemonic(label, used) + ":")
+                caption = QLabel(caption_text(with_mnemonic(label, used)))
                 caption.setBuddy(field.focus_widget())
                 caption.setFixedWidth(caption.fontMetrics().averageCharWidth() * 30)
                 form.addRow(caption, field)

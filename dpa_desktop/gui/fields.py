@@ -55,6 +55,11 @@ def escape_mnemonic(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def caption_text(text: str) -> str:
+    """A form label as a caption: a colon after it, unless it ends in one or in '?'."""
+    return text if text.rstrip().endswith(("?", ":")) else text + ":"
+
+
 def with_mnemonic(text: str, used: set[str]) -> str:
     """Put an & before the first letter not yet used on this page (Alt+letter jumps there)."""
     escaped = escape_mnemonic(text)

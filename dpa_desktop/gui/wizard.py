@@ -50,6 +50,7 @@ from dpa_desktop.gui.fields import (
     ERROR_STYLE,
     HELP_STYLE,
     QuestionField,
+    caption_text,
     small_label,
     with_mnemonic,
 )
@@ -204,7 +205,7 @@ class QuestionPage(_Page):
             field.set_value(wiz.model.values.get(q.id))
             field.changed.connect(lambda f=field: self._field_changed(f))
             label_text = q.label + ("" if q.required else " (optioneel)")
-            label = QLabel(with_mnemonic(label_text, used) + ":")
+            label = QLabel(caption_text(with_mnemonic(label_text, used)))
             label.setBuddy(field.focus_widget())
             label.setWordWrap(True)
             label.setFixedWidth(label.fontMetrics().averageCharWidth() * 30)
@@ -310,7 +311,7 @@ class RetentionPage(QuestionPage):
                     unit.setCurrentIndex(RETENTION_UNITS.index(current[1]))
             else:
                 unit.setCurrentIndex(RETENTION_UNITS.index("jaar"))
-            label = QLabel(with_mnemonic(service.name, used) + ":")
+            label = QLabel(caption_text(with_mnemonic(service.name, used)))
             label.setBuddy(amount)
             error = small_label("", ERROR_STYLE)
             error.hide()

@@ -22,3 +22,4 @@ def test_void_qt_calls_do_not_leak_references_to_none(qtbot: object) -> None:
         QCoreApplication.processEvents()
     after = [sys.getrefcount(x) for x in (None, True, False)]
     assert [a - b for a, b in zip(after, before, strict=True)] == pytest.approx([0, 0, 0], abs=50)
+
