@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWizard
 
 from dpa_desktop.answers import Answers
+from dpa_desktop.gui import operations
 from dpa_desktop.gui.fields import QuestionField
+from dpa_desktop.gui.session import Session
+from dpa_desktop.gui.start import StartWindow
 from dpa_desktop.gui.wizard import AgreementWizard, QuestionPage, RetentionPage, ServicesPage
+from dpa_desktop.store import Store
 
 PROFILE = {
     "organisatie_soort": "huisartsenpraktijk",
@@ -103,3 +108,23 @@ def problems_shown(wiz: AgreementWizard) -> dict[str, str]:
         page = page.questions_page
     fields = page.fields if isinstance(page, QuestionPage) else {}
     return {qid: f.problem() for qid, f in fields.items() if f.problem()}
+
+
+def open_start_window(qtbot: Any, run_op: Callable[[Callable[[], Any]], Any],
+                      prepare: Callable[[Store], None] | None = None) -> Iterator[StartWindow]:
+    """A fresh store with the test profile (plus what ``prepare`` adds), its start
+    window shown and ready; closed and the store released afterwards."""
+    store, _code = Store.create()
+    store.save_profile(PROFILE)
+    if prepare is not None:
+        prepare(store)
+    store.close()
+    win = StartWindow(Session())
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.ready, timeout=30_000):
+        win.begin()
+    yield win
+    win.close()
+    operations.wait_idle()
+    run_op(lambda: win.session.store.close())

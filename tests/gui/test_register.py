@@ -19,8 +19,8 @@ from dpa_desktop.gui.dialogs import AboutDialog, ProfileDialog, RecoveryCodeDial
 from dpa_desktop.gui.register import RegisterWindow, SignedDialog
 from dpa_desktop.gui.session import Session
 from dpa_desktop.gui.start import StartWindow
-from dpa_desktop.store import SIGNED, STATUS_LABELS, Store
-from tests.gui.driver import PROFILE, type_into
+from dpa_desktop.store import SIGNED, STATUS_LABELS
+from tests.gui.driver import open_start_window, type_into
 
 
 def when_modal(handler: Callable[[QDialog], None]) -> None:
@@ -41,19 +41,11 @@ def window(qtbot: Any, tmp_path: Path,
     spec = load_forms().get("vcare")
     answers = example_answers(spec)
     result = fill(spec, answers, tmp_path / "out")
-    store, _code = Store.create()
-    store.save_profile(PROFILE)
-    store.record_agreement(spec, answers, result.docx, result.pdf)
-    store.close()
-    win = StartWindow(Session())
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.ready, timeout=30_000):
-        win.begin()
-    yield win
-    win.close()
-    operations.wait_idle()
-    run_op(lambda: win.session.store.close())
+
+    def with_agreement(store: Store) -> None:
+        store.record_agreement(spec, answers, result.docx, result.pdf)
+
+    yield from open_start_window(qtbot, run_op, with_agreement)
 
 
 def rows(reg: RegisterWindow) -> list[list[str]]:

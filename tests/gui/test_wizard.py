@@ -17,15 +17,14 @@ from dpa_desktop.forms.loader import load_forms
 from dpa_desktop.forms.model import Question
 from dpa_desktop.gui import operations
 from dpa_desktop.gui.fields import QuestionField
-from dpa_desktop.gui.session import Session
 from dpa_desktop.gui.start import StartWindow
 from dpa_desktop.gui.wizard import AgreementWizard, ReviewPage
-from dpa_desktop.store import Store
 from tests.gui.driver import (
     PROFILE,
     fill_current_page,
     generate,
     next_page,
+    open_start_window,
     problems_shown,
     type_into,
     walk_to_review,
@@ -36,18 +35,7 @@ FORM_IDS = sorted(load_forms().forms)
 
 @pytest.fixture
 def window(qtbot: Any, run_op: Callable[[Callable[[], Any]], Any]) -> Iterator[StartWindow]:
-    store, _code = Store.create()
-    store.save_profile(PROFILE)
-    store.close()
-    win = StartWindow(Session())
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.ready, timeout=30_000):
-        win.begin()
-    yield win
-    win.close()
-    operations.wait_idle()
-    run_op(lambda: win.session.store.close())
+    yield from open_start_window(qtbot, run_op)
 
 
 def test_start_screen_lists_every_form_for_her_kind_first(window: StartWindow) -> None:
