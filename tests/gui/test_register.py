@@ -19,7 +19,7 @@ from dpa_desktop.gui.dialogs import AboutDialog, ProfileDialog, RecoveryCodeDial
 from dpa_desktop.gui.register import RegisterWindow, SignedDialog
 from dpa_desktop.gui.session import Session
 from dpa_desktop.gui.start import StartWindow
-from dpa_desktop.store import SIGNED, STATUS_LABELS
+from dpa_desktop.store import SIGNED, STATUS_LABELS, Store
 from tests.gui.driver import open_start_window, type_into
 
 
