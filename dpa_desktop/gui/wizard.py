@@ -617,6 +617,8 @@ class ResultPage(_Page):
         self.wiz.generate(self._done, self._failed)
 
     def _done(self, outcome: tuple[FillResult, int]) -> None:
+        from dpa_desktop.review.pdf import review_path_beside
+
         self.result, self.agreement_id = outcome
         self.progress.hide()
         self.retry.hide()
@@ -624,6 +626,7 @@ class ResultPage(_Page):
             "<b>Klaar.</b> De overeenkomst staat in het register (status concept).<br>"
             f"Word: {html.escape(str(self.result.docx))}<br>"
             f"PDF: {html.escape(str(self.result.pdf))}<br>"
+            f"Aandachtspunten: {html.escape(str(review_path_beside(self.result.pdf)))}<br>"
             f"Druk hem {self.wiz.spec.document.copies} keer af, laat hem ondertekenen en "
             "markeer hem daarna in het register.")
         for b in (self.print_button, self.open_docx, self.open_folder):
@@ -894,8 +897,10 @@ class AgreementWizard(QWizard):
 
         def job() -> tuple[FillResult, int]:
             from dpa_desktop.fill import fill
+            from dpa_desktop.review.pdf import write_review_beside
 
             result = fill(spec, answers, out_dir)
+            write_review_beside(spec, answers, result.pdf)
             agreement_id = session.store.record_agreement(spec, answers, result.docx, result.pdf,
                                                           draft_id=ref.id)
             ref.closed = True

@@ -27,6 +27,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dpa_desktop.answers import Answers
+from dpa_desktop.forms.model import FormSpec
 from dpa_desktop.platform import atomic_write
 from dpa_desktop.render import fonts
 from dpa_desktop.render.pdf import (
@@ -229,3 +231,17 @@ def render_review_pdf(review: Review, path: Path) -> None:
     write_pdf(path, review_story(review), title=f"Aandachtspunten - {review.processor_name}",
               header=f"Aandachtspunten - {review.processor_name}")
 
+
+
+def review_path_beside(agreement_pdf: Path) -> Path:
+    """Where the "Aandachtspunten" go next to a generated agreement."""
+    return agreement_pdf.with_name(f"Aandachtspunten - {agreement_pdf.stem}.pdf")
+
+
+def write_review_beside(spec: FormSpec, answers: Answers, agreement_pdf: Path) -> Path:
+    """Review the agreement and print the points next to it, for reading before signing."""
+    from dpa_desktop.review.review import build_review
+
+    path = review_path_beside(agreement_pdf)
+    render_review_pdf(build_review(spec, answers), path)
+    return path

@@ -67,9 +67,12 @@ def test_every_form_walks_from_start_to_files_and_register(
     generate(qtbot, wiz, tmp_path)
     result = wiz.pages["result"]
     docx = sorted(tmp_path.glob("*.docx"))
-    pdf = sorted(tmp_path.glob("*.pdf"))
+    pdf = sorted(p for p in tmp_path.glob("*.pdf") if not p.name.startswith("Aandachtspunten - "))
     assert len(docx) == 1 and len(pdf) == 1
     assert docx[0].stat().st_size > 1000 and pdf[0].read_bytes().startswith(b"%PDF")
+    # The review of the agreement is printed beside it, to read before signing.
+    review_pdf = tmp_path / f"Aandachtspunten - {pdf[0].stem}.pdf"
+    assert review_pdf.read_bytes().startswith(b"%PDF")
     assert result.pdf_document.page_count() >= 1  # type: ignore[attr-defined]
     agreements = run_op(lambda: window.session.store.list_agreements())
     assert [(a.form_id, a.status) for a in agreements] == [(form_id, "concept")]
