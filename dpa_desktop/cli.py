@@ -18,6 +18,30 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
+# argparse's own texts, in Dutch: it looks them up through a module-level gettext
+# function, which has no Dutch catalogue; this table is that catalogue.
+_ARGPARSE_NL = {
+    "usage: ": "gebruik: ",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show this help message and exit": "toon deze hulptekst en stop",
+    "show program's version number and exit": "toon het versienummer en stop",
+    "the following arguments are required: %s": "deze argumenten zijn verplicht: %s",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+    "expected one argument": "verwacht één waarde",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
+}
+
+
+def _dutch(message: str) -> str:
+    return _ARGPARSE_NL.get(message, message)
+
+
+argparse._ = _dutch  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Dutch errors and exit 2 (argparse's own code for usage errors)."""
 

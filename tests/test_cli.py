@@ -83,8 +83,12 @@ def test_unknown_form_and_missing_file_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2 and "is niet te lezen" in result.stderr
 
 
-def test_bad_usage_exits_2() -> None:
-    assert run_cli("fill").returncode == 2
+def test_bad_usage_exits_2_in_dutch() -> None:
+    result = run_cli("fill", "vcare")
+    assert result.returncode == 2
+    assert "fout: deze argumenten zijn verplicht: --answers, --out" in result.stderr
+    assert run_cli("bestaat-niet").returncode == 2
+    assert "toon deze hulptekst en stop" in run_cli("fill", "--help").stdout
 
 
 # Text a person could type: any Unicode, control characters, RTL, emoji, huge strings.
