@@ -133,6 +133,15 @@ def _add_field(paragraph: Any, instruction: str) -> None:
     run._r.append(end)
 
 
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+    "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+
 def _bottom_border(paragraph: Any, color: str = "1A1A1A", size: int = 6) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -142,7 +151,8 @@ def _bottom_border(paragraph: Any, color: str = "1A1A1A", size: int = 6) -> None
     bottom.set(qn("w:space"), "1")
     bottom.set(qn("w:color"), color)
     borders.append(bottom)
-    ppr.append(borders)
+    # Schema order matters to Word (not to LibreOffice): pBdr before these.
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _setup_page(document: Any, doc: d.Document) -> None:
@@ -264,7 +274,8 @@ def _table_borders(table: Any, color: str, visible: bool = True) -> None:
             el.set(qn("w:sz"), "4")
             el.set(qn("w:color"), color)
         borders.append(el)
-    tblpr.append(borders)
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _column_widths(table: Any, widths: list[float], total: Emu) -> None:
