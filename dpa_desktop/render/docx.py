@@ -34,7 +34,6 @@ HEADER_FILL = "E8EDF3"
 RULE = "9AA5B1"
 # Hanging indents per level, matching the PDF (points).
 INDENT = {1: 30.0, 2: 52.0, 3: 72.0}
-FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -357,8 +356,10 @@ def render_docx(doc: d.Document, path: Path) -> None:
     props.keywords = doc.keywords
     props.last_modified_by = doc.author
     props.comments = "Gemaakt met DPA Desktop"
-    props.created = FIXED_TIME
-    props.modified = FIXED_TIME
+    # The template's own dates are from 2013; Word shows these in File > Info.
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    props.created = now
+    props.modified = now
     props.revision = 1
     styles = _Styles(document)
     pending_break = False
