@@ -10,9 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dpa_desktop import __version__
 from dpa_desktop.errors import AnswersInvalid, DpaError
+
+if TYPE_CHECKING:
+    from dpa_desktop.answers import Answers
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -101,7 +105,8 @@ def _example(form_id: str) -> int:
     return EXIT_OK
 
 
-def _read_answers(path: Path, form_id: str) -> object:
+def _read_answers(path: Path, form_id: str) -> Answers:
+    """The answers file for one form; refuses a file written for another form."""
     from dpa_desktop.answers import Answers
 
     try:
@@ -112,20 +117,19 @@ def _read_answers(path: Path, form_id: str) -> object:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DpaError(f"Antwoordenbestand '{path}' is geen UTF-8-tekst.") from exc
-    return Answers.loads(text, form_id=form_id)
+    answers = Answers.loads(text, form_id=form_id)
+    if answers.form_id and answers.form_id != form_id:
+        raise DpaError(f"Het antwoordenbestand hoort bij formulier '{answers.form_id}', "
+                       f"niet bij '{form_id}'.")
+    return answers
 
 
 def _fill(args: argparse.Namespace) -> int:
-    from dpa_desktop.answers import Answers
     from dpa_desktop.fill import fill
     from dpa_desktop.forms.loader import load_form_by_id
 
     spec = load_form_by_id(args.form)
     answers = _read_answers(args.answers, spec.id)
-    assert isinstance(answers, Answers)
-    if answers.form_id and answers.form_id != spec.id:
-        raise DpaError(f"Het antwoordenbestand hoort bij formulier '{answers.form_id}', "
-                       f"niet bij '{spec.id}'.")
     result = fill(spec, answers, args.out)
     print(result.docx)
     print(result.pdf)
@@ -137,17 +141,13 @@ def _fill(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from dpa_desktop.answers import Answers, normalised
-    from dpa_desktop.forms.loader import load_forms
+    from dpa_desktop.answers import normalised
+    from dpa_desktop.forms.loader import load_form_by_id
     from dpa_desktop.review import build_review, review_text
     from dpa_desktop.review.pdf import render_review_pdf
 
-    spec = load_forms().get(args.form)
+    spec = load_form_by_id(args.form)
     answers = _read_answers(args.answers, spec.id)
-    assert isinstance(answers, Answers)
-    if answers.form_id and answers.form_id != spec.id:
-        raise DpaError(f"Het antwoordenbestand hoort bij formulier '{answers.form_id}', "
-                       f"niet bij '{spec.id}'.")
     review = build_review(spec, normalised(spec, answers))
     print(review_text(review), end="")
     if args.pdf is not None:

@@ -285,15 +285,9 @@ def _semantic_findings(
                         add(("body", i, "rows", j), _unknown("dienst", sid, service_ids))
 
     # The example must be a complete, valid answer set that takes everything.
-    from dpa_desktop.answers import Answers, validate_answers
+    from dpa_desktop.answers import example_answers, validate_answers
 
-    example = Answers(
-        form_id=spec.id,
-        values=dict(spec.example.values),
-        services=tuple(spec.example.services),
-        retention={k: (v.amount, v.unit) for k, v in spec.example.retention.items()},
-    )
-    for problem in validate_answers(spec, example):
+    for problem in validate_answers(spec, example_answers(spec)):
         add(("example",), f"voorbeeldantwoord ongeldig: {problem}")
     if set(spec.example.services) != set(service_ids):
         add(("example", "services"), "het voorbeeld moet elke dienst afnemen")

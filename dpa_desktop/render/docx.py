@@ -24,13 +24,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
 from dpa_desktop import document as d
-from dpa_desktop.render.docx_body import body_xml
+from dpa_desktop.render.docx_body import RULE, body_xml
 
 FONT = "Calibri"
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 MUTED = RGBColor(0x5B, 0x66, 0x73)
-RULE = "9AA5B1"
 # Hanging indents per level, matching the PDF (points).
 INDENT = {1: 30.0, 2: 52.0, 3: 72.0}
 
