@@ -48,6 +48,18 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
 
 
+def cache_dir() -> Path:
+    """Rebuildable speed-ups (parsed hyphenation patterns); safe to delete at any time.
+
+    Beside the data when ``DPA_DESKTOP_DATA_DIR`` is set, so tests and portable
+    installs never write to the user's real cache.
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def documents_output_dir() -> Path:
     """Default folder for generated agreements: Documenten/Verwerkersovereenkomsten."""
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"

@@ -7,6 +7,8 @@ fallback keeps names typed in other scripts legible instead of empty boxes.
 from __future__ import annotations
 
 import functools
+import re
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -22,13 +24,40 @@ BOLD_ITALIC = "Carlito-BoldItalic"
 FALLBACK = "DejaVuSans"
 
 
+class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
+    """A TrueType font whose plain-ASCII text skips reportlab's per-character loop.
+
+    Drawing a line asks the font to map each character to its code in a
+    subset. With ``asciiReadable`` (reportlab's default) printable ASCII keeps
+    its own code in subset 0 from the start, so such a line maps to itself;
+    reportlab still walks it character by character in Python, which was a
+    third of the PDF's drawing time. Anything else takes reportlab's own path,
+    and the output is byte for byte the same.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._identity: re.Pattern[str] | None = None
+        if self._asciiReadable and not getattr(self.face, "_full_font", None):
+            ascii_glyphs = "".join(chr(c) for c in range(32, 128) if c in self.face.charToGlyph)
+            self._identity = re.compile(f"[{re.escape(ascii_glyphs)}]+")
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        identity = self._identity
+        if identity is not None and isinstance(text, str) and text and identity.fullmatch(text):
+            self._assignState(doc)  # the subset state a later embed step reads
+            return [(0, text.encode("ascii"))]
+        result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        return result
+
+
 @functools.cache
 def register_fonts() -> None:
     directory = paths.fonts_dir()
     for name in (BODY, BOLD, ITALIC, BOLD_ITALIC):
         file = "Carlito-Regular.ttf" if name == BODY else f"{name}.ttf"
-        pdfmetrics.registerFont(TTFont(name, str(directory / file)))
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(directory / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(_SubsetFont(name, str(directory / file)))
+    pdfmetrics.registerFont(_SubsetFont(FALLBACK, str(directory / "DejaVuSans.ttf")))
     addMapping(BODY, 0, 0, BODY)
     addMapping(BODY, 1, 0, BOLD)
     addMapping(BODY, 0, 1, ITALIC)
@@ -46,6 +75,11 @@ def _covered(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+@functools.cache
+def _covered_or_newline(font_name: str) -> frozenset[int]:
+    return _covered(font_name) | {ord("\n")}
+
+
 def covers(font_name: str, text: str) -> bool:
     covered = _covered(font_name)
     return all(ord(ch) in covered for ch in text)
@@ -53,9 +87,9 @@ def covers(font_name: str, text: str) -> bool:
 
 def markup(text: str) -> str:
     """Escape text for a reportlab Paragraph, switching to the fallback font where needed."""
-    body = _covered(BODY)
-    if text.isascii():
+    if text.isascii() or _covered_or_newline(BODY).issuperset(map(ord, text)):
         return escape(text).replace("\n", "<br/>")
+    body = _covered(BODY)
     fallback = _covered(FALLBACK)
     out: list[str] = []
     run: list[str] = []

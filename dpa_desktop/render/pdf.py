@@ -9,6 +9,8 @@ means something.
 
 from __future__ import annotations
 
+import copy
+import weakref
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -32,9 +34,11 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from dpa_desktop import document as d
 from dpa_desktop.render import fonts
+from dpa_desktop.render.hyphenation import DUTCH
 
 INK = colors.HexColor("#1a1a1a")
 ACCENT = colors.HexColor("#1f3a5f")
@@ -75,13 +79,58 @@ def _styles() -> dict[str, ParagraphStyle]:
         # Narrow table cells hyphenate Dutch compounds (pyphen) instead of
         # cutting "Gezondheidsinformatie" at an arbitrary letter.
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.2, alignment=TA_LEFT,
-                               spaceAfter=0, hyphenationLang="nl_NL", hyphenationMinWordLength=12),
+                               spaceAfter=0, hyphenationLang=DUTCH, hyphenationMinWordLength=12),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontName=fonts.BOLD, fontSize=9,
                                     leading=11.2, alignment=TA_LEFT, spaceAfter=0),
         "sig_party": ParagraphStyle("sig_party", parent=base, fontName=fonts.BOLD,
                                     alignment=TA_LEFT, spaceAfter=6),
         "sig": ParagraphStyle("sig", parent=base, alignment=TA_LEFT, spaceAfter=0),
     }
+
+
+class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A paragraph that breaks its lines once per width.
+
+    Platypus wraps most paragraphs two or three times at the same width (to
+    keep a heading with the next block, to size a table row, to draw it);
+    breaking lines is the costliest step of the PDF and gives the same result
+    each time, so the last result is kept. Splitting makes new paragraphs,
+    which break their own lines.
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        done = self._wrapped
+        # split() drops blPara when it refuses a split: then break again.
+        if done is not None and done[0] == availWidth and "blPara" in self.__dict__:
+            return done[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
+_PLAIN_FRAG: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
+
+
+def para(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A paragraph of reportlab markup; plain text skips reportlab's HTML parser.
+
+    Most paragraphs of a contract are plain text, for which the parser makes
+    one fragment in the style's font. That fragment is made once per style and
+    copied, which gives the same fragments as parsing (a test compares them).
+    """
+    if not markup or "<" in markup or "&" in markup:
+        return _Para(markup, style, bulletText=bullet)
+    template = _PLAIN_FRAG.get(style)
+    if template is None:
+        template = _PLAIN_FRAG[style] = Paragraph("x", style).frags[0]
+    text = cleanBlockQuotedText(markup)
+    if not text:
+        return _Para(markup, style, bulletText=bullet)
+    frag = copy.copy(template)
+    frag.text = text
+    return _Para(text, style, bulletText=bullet, frags=[frag])
 
 
 def _inline(spans: d.Inline) -> str:
@@ -145,15 +194,15 @@ def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
     cell = styles["cell"] if table.small or columns > 2 else styles["body_left"]
     head = styles["cell_head"]
 
-    def para(text: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(fonts.markup(text), style)
+    def cell_para(text: str, style: ParagraphStyle) -> Paragraph:
+        return para(fonts.markup(text), style)
 
     data: list[list[Paragraph]] = []
     if table.header is not None:
-        data.append([para(t, head) for t in table.header])
+        data.append([cell_para(t, head) for t in table.header])
     for row in table.rows:
         padded = list(row) + [""] * (columns - len(row))
-        data.append([para(t, cell) for t in padded[:columns]])
+        data.append([cell_para(t, cell) for t in padded[:columns]])
     commands: list[tuple[Any, ...]] = [
         # Platypus sets each cell's font even for flowable cells; never Helvetica.
         ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
@@ -176,14 +225,14 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
     col_w = FRAME_W / max(len(parties), 1)
     columns: list[list[Flowable]] = []
     for party in parties:
-        cells: list[Flowable] = [Paragraph(fonts.markup(party.party), styles["sig_party"])]
+        cells: list[Flowable] = [para(fonts.markup(party.party), styles["sig_party"])]
         for f in party.fields:
             label = f"{fonts.markup(f.label)}:"
             if f.write_line:
-                cells.append(Paragraph(label, styles["sig"]))
+                cells.append(para(label, styles["sig"]))
                 cells.append(_WriteLine(col_w - 18, 30 if "andtekening" in f.label else 16))
             else:
-                cells.append(Paragraph(f"{label} {fonts.markup(f.value)}", styles["sig"]))
+                cells.append(para(f"{label} {fonts.markup(f.value)}", styles["sig"]))
             cells.append(Spacer(1, 5))
         columns.append(cells)
     grid = Table([columns], colWidths=[col_w] * len(parties), hAlign="LEFT",
@@ -193,7 +242,7 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 18)]))
     parts: list[Flowable] = [Spacer(1, 10)]
     if block.intro:
-        parts.append(Paragraph(fonts.markup(block.intro), styles["body"]))
+        parts.append(para(fonts.markup(block.intro), styles["body"]))
         parts.append(Spacer(1, 6))
     parts.append(grid)
     return KeepTogether(parts)
@@ -215,31 +264,34 @@ class _WriteLine(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
 def _story(doc: d.Document) -> list[Flowable]:
     styles = _styles()
+    numbered: dict[tuple[int, str], ParagraphStyle] = {}
     story: list[Flowable] = []
     for block in doc.blocks:
         if isinstance(block, d.Title):
-            story.append(Paragraph(fonts.markup(block.text), styles["title"]))
+            story.append(para(fonts.markup(block.text), styles["title"]))
             if block.subtitle:
-                story.append(Paragraph(fonts.markup(block.subtitle), styles["subtitle"]))
+                story.append(para(fonts.markup(block.subtitle), styles["subtitle"]))
             else:
                 story.append(Spacer(1, 10))
         elif isinstance(block, d.Heading):
             story.append(CondPageBreak(40 * mm if block.level == 1 else 25 * mm))
-            story.append(Paragraph(fonts.markup(block.text), styles[f"h{block.level}"]))
+            story.append(para(fonts.markup(block.text), styles[f"h{block.level}"]))
         elif isinstance(block, d.Paragraph):
             key = "small" if block.small else {"left": "body_left", "center": "body_center",
                                                 "justify": "body"}[block.align]
-            story.append(Paragraph(_inline(block.spans), styles[key]))
+            story.append(para(_inline(block.spans), styles[key]))
         elif isinstance(block, d.NumberedParagraph):
             indent = INDENT[block.level]
             bullet_indent = 0.0 if block.level == 1 else INDENT[block.level - 1]
             # A bullet label is plain text in one font (no markup): pick one that has it.
             bullet_font = fonts.BODY if fonts.covers(fonts.BODY, block.label) else fonts.FALLBACK
-            style = ParagraphStyle(f"num{block.level}", parent=styles["body"], leftIndent=indent,
-                                   bulletIndent=bullet_indent, bulletFontName=bullet_font,
-                                   bulletFontSize=BODY_SIZE)
+            style = numbered.get((block.level, bullet_font))
+            if style is None:
+                style = numbered[block.level, bullet_font] = ParagraphStyle(
+                    f"num{block.level}", parent=styles["body"], leftIndent=indent,
+                    bulletIndent=bullet_indent, bulletFontName=bullet_font, bulletFontSize=BODY_SIZE)
             bullet = escape(block.label) if block.label else None
-            story.append(Paragraph(_inline(block.spans), style, bulletText=bullet))
+            story.append(para(_inline(block.spans), style, bullet))
         elif isinstance(block, d.Table):
             story.append(_table(block, styles))
         elif isinstance(block, d.SignatureBlock):

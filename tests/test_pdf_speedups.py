@@ -1,0 +1,119 @@
+"""The PDF speed-ups change no byte: same document, same PDF as reportlab's own path."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from pathlib import Path
+
+import pyphen
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
+
+from dpa_desktop import paths
+from dpa_desktop.answers import example_answers
+from dpa_desktop.assemble import build_document
+from dpa_desktop.document import Document
+from dpa_desktop.forms.loader import load_form_by_id
+from dpa_desktop.render import fonts, hyphenation, pdf
+
+# Plain text as the sanitiser lets it through: letters, digits, punctuation and
+# symbols of any script, single spaces.
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")), max_size=80)
+
+
+def _vcare() -> Document:
+    spec = load_form_by_id("vcare")
+    return build_document(spec, example_answers(spec))
+
+
+def _pdf_bytes(doc: Document, path: Path) -> bytes:
+    pdf.render_pdf(doc, path)
+    return path.read_bytes()
+
+
+def test_the_fast_paragraphs_and_fonts_give_the_bytes_of_reportlabs_own_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _vcare()
+    fast = _pdf_bytes(doc, tmp_path / "fast.pdf")
+
+    # reportlab's own path: its Paragraph (parser, no kept line breaks) and its
+    # TTFont.splitString, with a fresh font registration.
+    monkeypatch.setattr(pdf, "para", lambda markup, style, bullet=None: Paragraph(markup, style, bulletText=bullet))
+    monkeypatch.setattr(fonts._SubsetFont, "splitString", TTFont.splitString)
+    plain = _pdf_bytes(doc, tmp_path / "plain.pdf")
+
+    assert hashlib.sha256(fast).hexdigest() == hashlib.sha256(plain).hexdigest()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT)
+def test_a_plain_paragraph_has_the_fragments_the_parser_makes(text: str) -> None:
+    styles = pdf._styles()
+    markup = fonts.markup(text)
+    for style in (styles["body"], styles["cell"], styles["h1"]):
+        fast = pdf.para(markup, style)
+        parsed = Paragraph(markup, style)
+        assert fast.text == parsed.text
+        assert [vars(f) for f in fast.frags] == [vars(f) for f in parsed.frags]
+
+
+class _Doc:
+    """Stands in for a PDF document: reportlab keeps a font's subsets per document."""
+
+
+_CARLITO = fonts._SubsetFont("Carlito", str(paths.fonts_dir() / "Carlito-Regular.ttf"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(TEXT, max_size=4))
+def test_the_ascii_shortcut_maps_text_as_reportlab_does(texts: list[str]) -> None:
+    doc_fast, doc_own = _Doc(), _Doc()
+    for text in [*texts, "plain ASCII line", "caf\u00e9 \u20ac 12"]:
+        fast = _CARLITO.splitString(text, doc_fast)
+        reference = TTFont.splitString(_CARLITO, text, doc_own)
+        assert fast == reference
+    assert _CARLITO.state[doc_fast].assignments == _CARLITO.state[doc_own].assignments
+    assert _CARLITO.state[doc_fast].subsets == _CARLITO.state[doc_own].subsets
+
+
+WORDS = ["gezondheidsinformatie", "verwerkersovereenkomst", "subverwerkers", "beveiligingsmaatregelen",
+         "persoonsgegevens", "huisartsenpraktijk", "telefonie", "a"]
+
+
+def test_hyphenation_from_the_cache_equals_pyphens_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    own = pyphen.Pyphen(filename=pyphen.LANGUAGES[hyphenation.LANG], cache=False)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    first = hyphenation.load()  # parses and writes the cache
+    cache_file = hyphenation._cache_file(Path(pyphen.LANGUAGES[hyphenation.LANG]))
+    assert cache_file.is_file() and cache_file.is_relative_to(paths.cache_dir())
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    cached = hyphenation.load()  # reads the cache
+    assert isinstance(cached.hd, hyphenation._CachedHyphDict)
+    for word in WORDS:
+        assert list(first.iterate(word)) == list(own.iterate(word)) == list(cached.iterate(word))
+
+
+def test_a_damaged_cache_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    dictionary = Path(pyphen.LANGUAGES[hyphenation.LANG])
+    cache_file = hyphenation._cache_file(dictionary)
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    for damage in (b"\x00not marshal", marshal.dumps({"a": "b"}), marshal.dumps([1, 2])):
+        cache_file.write_bytes(damage)
+        monkeypatch.setattr(pyphen, "hdcache", {})
+        hyph = hyphenation.load()
+        assert not isinstance(hyph.hd, hyphenation._CachedHyphDict)
+        assert list(hyph.iterate("persoonsgegevens"))
+        assert marshal.loads(cache_file.read_bytes()) == hyph.hd.patterns
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setattr(paths, "cache_dir", lambda: blocker / "cache")
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    assert list(hyphenation.load().iterate("persoonsgegevens"))
