@@ -12,6 +12,8 @@ text must keep the numbers both parties signed.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
 from dpa_desktop import document as d
+from dpa_desktop import paths
 from dpa_desktop.render.docx_body import RULE, body_xml
 
 FONT = "Calibri"
@@ -147,7 +150,7 @@ def _bottom_border(paragraph: Any, color: str = "1A1A1A", size: int = 6) -> None
     ppr.insert_element_before(borders, *_AFTER_PBDR)
 
 
-def _setup_page(document: Any, doc: d.Document) -> None:
+def _setup_page(document: Any) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Cm(21.0)
@@ -157,16 +160,58 @@ def _setup_page(document: Any, doc: d.Document) -> None:
     section.bottom_margin = Cm(2.2)
     section.header_distance = Cm(1.1)
     section.footer_distance = Cm(0.9)
-    header = section.header.paragraphs[0]
-    header.text = doc.header
-    if doc.header:
-        _bottom_border(header, RULE, 4)
+    # The header part first (its text is each document's own), as Word orders them.
+    section.header.is_linked_to_previous = False
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run("Pagina ")
     _add_field(footer, "PAGE")
     footer.add_run(" van ")
     _add_field(footer, "NUMPAGES")
+
+
+def _set_header(document: Any, text: str) -> None:
+    header = document.sections[0].header.paragraphs[0]
+    header.text = text
+    if text:
+        _bottom_border(header, RULE, 4)
+
+
+def build_template() -> bytes:
+    """The styled, empty agreement every DOCX starts from (``resources/docx``).
+
+    Setting up the Word styles through python-docx takes longer than writing the
+    whole body, so it is done once here and the result shipped; a test checks
+    that the shipped file is what this function makes. Rebuild it after a style
+    change with ``python -m dpa_desktop.render.docx``.
+    """
+    document = docx.Document()
+    _setup_styles(document)
+    _setup_page(document)
+    props = document.core_properties
+    props.title = props.subject = props.author = props.keywords = props.last_modified_by = ""
+    props.comments = "Gemaakt met DPA Desktop"
+    # Fixed, so the template builds to the same bytes; every document gets its own time.
+    props.created = props.modified = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same parts with a fixed timestamp, so the same template gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()
+
+
+def template_path() -> Path:
+    return paths.resources_dir() / "docx" / "template.docx"
 
 
 def _text_width(document: Any) -> Emu:
@@ -176,26 +221,29 @@ def _text_width(document: Any) -> Emu:
 
 def render_docx(doc: d.Document, path: Path) -> None:
     """Write the DOCX to ``path`` (the caller makes the write atomic)."""
-    document = docx.Document()
-    _setup_styles(document)
-    _setup_page(document, doc)
+    template = template_path()
+    document = docx.Document(str(template) if template.is_file() else io.BytesIO(build_template()))
+    _set_header(document, doc.header)
     props = document.core_properties
     props.title = doc.title
     props.subject = doc.subject
     props.author = doc.author
     props.keywords = doc.keywords
     props.last_modified_by = doc.author
-    props.comments = "Gemaakt met DPA Desktop"
-    # The template's own dates are from 2013; Word shows these in File > Info.
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     props.created = now
     props.modified = now
-    props.revision = 1
     # The body: written as WordprocessingML in one go (docx_body.py), placed
-    # before the section properties python-docx set up.
+    # before the section properties of the template.
     body = document.element.body
     section_props = body.sectPr
     width = _text_width(document)
     for element in parse_xml(body_xml(doc, int(width / 635))):
         section_props.addprevious(element)
     document.save(str(path))
+
+
+if __name__ == "__main__":
+    template_path().parent.mkdir(parents=True, exist_ok=True)
+    template_path().write_bytes(build_template())
+    print(template_path())
