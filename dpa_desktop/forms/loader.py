@@ -1,10 +1,10 @@
 """Load form files strictly, with errors that say file, line and field in Dutch.
 
-The YAML is composed into nodes first so that every pydantic error location
-can be walked back to the line it came from. Semantic checks (placeholders
-that name no question, services that name no subprocessor, an example that
-does not validate) run after the structural ones, and one broken form never
-stops the other forms from loading.
+The YAML is composed into nodes first so that every error location can be
+walked back to the line it came from (``strict``). Semantic checks
+(placeholders that name no question, services that name no subprocessor, an
+example that does not validate) run after the structural ones, and one broken
+form never stops the other forms from loading.
 """
 
 from __future__ import annotations
@@ -17,38 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from dpa_desktop import paths
 from dpa_desktop.errors import Finding, FormFileError, UnknownForm
 from dpa_desktop.forms import model as m
+from dpa_desktop.forms import strict
+from dpa_desktop.forms.strict import field_path, line_of, node_at
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 FORM_SUFFIXES = (".yaml", ".yml")
-
-_PYDANTIC_DUTCH = {
-    "missing": "verplicht veld ontbreekt",
-    "extra_forbidden": "onbekend veld",
-    "string_type": "moet tekst zijn",
-    "int_type": "moet een geheel getal zijn",
-    "int_parsing": "moet een geheel getal zijn",
-    "bool_type": "moet ja of nee (true/false) zijn",
-    "bool_parsing": "moet ja of nee (true/false) zijn",
-    "float_type": "moet een getal zijn",
-    "float_parsing": "moet een getal zijn",
-    "literal_error": "ongeldige waarde",
-    "string_pattern_mismatch": "ongeldige opmaak",
-    "tuple_type": "moet een lijst zijn",
-    "list_type": "moet een lijst zijn",
-    "dict_type": "moet een mapping (sleutel: waarde) zijn",
-    "model_type": "moet een mapping (sleutel: waarde) zijn",
-    "model_attributes_type": "moet een mapping (sleutel: waarde) zijn",
-    "union_tag_not_found": "onbekend bloktype",
-    "union_tag_invalid": "onbekend bloktype",
-    "greater_than_equal": "is te klein",
-    "less_than_equal": "is te groot",
-}
+# The tag msgspec reads a block's kind from; the file itself never names it.
+_TAG = "kind"
 
 
 @dataclass(frozen=True)
@@ -68,114 +48,30 @@ class LoadedForms:
             raise UnknownForm(form_id, sorted(self.forms)) from None
 
 
-def _node_at(root: yaml.Node | None, loc: Iterable[int | str]) -> yaml.Node | None:
-    """Follow a pydantic error location through the YAML node tree.
+def _tagged(raw: dict[str, Any]) -> tuple[dict[str, Any], list[strict.Problem]]:
+    """A copy of the data whose body blocks carry their kind as msgspec's tag.
 
-    Location parts that are not keys or indexes (union tags) are skipped.
-    Returns the deepest node reached, so a missing key points at its parent.
+    A block's kind is its first known key (``m.block_kind``). A "kind" the file
+    writes itself is no key of any block: it is reported, never trusted.
     """
-    node = root
-    for part in loc:
-        if node is None:
-            return None
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    node = value_node
-                    break
-            else:
-                continue
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                node = node.value[part]
-            else:
-                return node
-    return node
-
-
-def _key_node(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | None:
-    """For an unknown key, the node of the key itself (its line)."""
-    parent = _node_at(root, loc[:-1])
-    if isinstance(parent, yaml.MappingNode):
-        for key_node, _ in parent.value:
-            if key_node.value == str(loc[-1]):
-                found: yaml.Node = key_node
-                return found
-    return parent
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
-        elif part in m.BLOCK_KINDS or part in ("str", "Item", "function-after"):
-            # union tags: not a key of the file
+    body = raw.get("body")
+    if not isinstance(body, list):
+        return raw, []
+    found: list[strict.Problem] = []
+    blocks: list[Any] = []
+    for i, block in enumerate(body):
+        if not isinstance(block, dict):
+            blocks.append(block)
             continue
-        else:
-            parts.append(("." if parts else "") + part)
-    return "".join(parts) or "(bestand)"
-
-
-def _allowed_keys(spec: type[BaseModel]) -> list[str]:
-    keys = []
-    for name, info in spec.model_fields.items():
-        keys.append(info.alias or name)
-    return keys
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """Best effort: which model a location points into, for 'did you mean'."""
-    current: Any = m.FormSpec
-    for part in loc:
-        if part in m.BLOCK_KINDS:
-            current = m.BLOCK_KINDS[str(part)]
-            continue
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return current
-        current = _inner_model(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    args = getattr(annotation, "__args__", None)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if args:
-        for arg in args:
-            found = _inner_model(arg)
-            if found is not None:
-                return found
-    meta = getattr(annotation, "__origin__", None)
-    if meta is not None:
-        return _inner_model(meta)
-    return None
-
-
-def _translate(err: Any, root: yaml.Node | None, file: str) -> Finding:
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    message = _PYDANTIC_DUTCH.get(kind, f"ongeldige waarde ({err['msg']})")
-    if kind == "extra_forbidden":
-        node = _key_node(root, loc)
-        parent = _model_at(loc[:-1])
-        if parent is not None:
-            close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(parent), n=1)
-            if close:
-                message += f"; bedoelt u '{close[0]}'?"
-    else:
-        node = _node_at(root, loc)
-    if kind in ("union_tag_not_found", "union_tag_invalid"):
-        message += f"; kies uit: {', '.join(m.BLOCK_KINDS)}"
-    if kind == "literal_error" and "expected" in err.get("ctx", {}):
-        message += f"; toegestaan: {err['ctx']['expected']}"
-    line = node.start_mark.line + 1 if node is not None else None
-    return Finding(file=file, line=line, field=_field_path(loc), message=message)
+        kind = m.block_kind(block)
+        if _TAG in block:
+            message = strict.unknown_key(m.BLOCK_KINDS[kind], _TAG) if kind else strict.UNKNOWN
+            found.append(strict.Problem(("body", i, _TAG), message, at_key=True))
+        tagged = {k: v for k, v in block.items() if k != _TAG}
+        if kind is not None:
+            tagged[_TAG] = kind
+        blocks.append(tagged)
+    return {**raw, "body": blocks}, found
 
 
 # --------------------------------------------------------------------------- semantic checks
@@ -223,9 +119,7 @@ def _semantic_findings(
     findings: list[Finding] = []
 
     def add(loc: tuple[int | str, ...], message: str) -> None:
-        node = _node_at(root, loc)
-        line = node.start_mark.line + 1 if node is not None else None
-        findings.append(Finding(file=file, line=line, field=_field_path(loc), message=message))
+        findings.append(Finding(file=file, line=line_of(node_at(root, loc)), field=field_path(loc), message=message))
 
     if spec.id != stem:
         add(("id",), f"moet gelijk zijn aan de bestandsnaam ('{stem}')")
@@ -347,11 +241,15 @@ def load_form(path: Path) -> m.FormSpec:
         raise FormFileError(file, [Finding(file, line, "(bestand)", f"geen geldige YAML: {problem}")]) from exc
     if not isinstance(raw, dict):
         raise FormFileError(file, [Finding(file, 1, "(bestand)", "verwacht een mapping op het hoogste niveau")])
+    data, problems = _tagged(raw)
+    tag_findings = [strict.finding(p, root, file) for p in problems]
     try:
-        spec = m.FormSpec.model_validate(raw)
-    except ValidationError as exc:
-        findings = [_translate(err, root, file) for err in exc.errors()]
+        spec = strict.convert(data, m.FormSpec, root, file)
+    except strict.Invalid as exc:
+        findings = sorted(tag_findings + exc.findings, key=lambda f: f.line or 0)
         raise FormFileError(file, findings) from exc
+    if tag_findings:
+        raise FormFileError(file, tag_findings)
     findings = _semantic_findings(spec, raw, root, file, path.stem)
     if findings:
         raise FormFileError(file, findings)

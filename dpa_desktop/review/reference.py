@@ -10,46 +10,47 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import Field, ValidationError
+from msgspec import Meta
 
 from dpa_desktop import paths
 from dpa_desktop.errors import DpaError, Finding
 from dpa_desktop.forms import model as m
-from dpa_desktop.forms.loader import _PYDANTIC_DUTCH, _node_at
+from dpa_desktop.forms import strict
 
 REFERENCE_FILE = "sector-model.yaml"
 
 
-class ReferenceBreach(m.Term):
+class ReferenceBreach(m.Term, frozen=True, kw_only=True):
     immediate: bool = True
     hours: int | None = None
     # A hard deadline of at most this many hours counts as in line.
-    in_line_hours: int = Field(default=24, ge=1, le=168)
+    in_line_hours: Annotated[int, Meta(ge=1, le=168)] = 24
 
 
-class ReferenceConsent(m.Term):
+class ReferenceConsent(m.Term, frozen=True, kw_only=True):
     model: m.ConsentModel
 
 
-class ReferenceLocation(m.Term):
+class ReferenceLocation(m.Term, frozen=True, kw_only=True):
     region: m.LocationRegion
 
 
-class ReferenceAudit(m.Term):
+class ReferenceAudit(m.Term, frozen=True, kw_only=True):
     model: m.AuditModel
 
 
-class ReferenceLiability(m.Term):
+class ReferenceLiability(m.Term, frozen=True, kw_only=True):
     model: m.LiabilityModel
 
 
-class ReferenceSpecial(m.Term):
-    standards: tuple[str, ...] = Field(min_length=1)
+class ReferenceSpecial(m.Term, frozen=True, kw_only=True):
+    standards: Annotated[tuple[str, ...], Meta(min_length=1)]
 
 
-class SectorModel(m.Strict):
+class SectorModel(m.Strict, frozen=True, kw_only=True):
     name: str
     short_name: str
     source: str
@@ -100,19 +101,9 @@ def load_reference(path: Path | None = None) -> SectorModel:
         raise ReferenceInvalid(file, [Finding(file, 1, "(bestand)",
                                               "verwacht een mapping op het hoogste niveau")])
     try:
-        return SectorModel.model_validate(raw)
-    except ValidationError as exc:
-        findings = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            message = _PYDANTIC_DUTCH.get(err["type"], f"ongeldige waarde ({err['msg']})")
-            if err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
-                message += f"; toegestaan: {err['ctx']['expected']}"
-            node = _node_at(root, loc)
-            line = node.start_mark.line + 1 if node is not None else None
-            field = ".".join(str(p) for p in loc) or "(bestand)"
-            findings.append(Finding(file, line, field, message))
-        raise ReferenceInvalid(file, findings) from exc
+        return strict.convert(raw, SectorModel, root, file)
+    except strict.Invalid as exc:
+        raise ReferenceInvalid(file, exc.findings) from exc
 
 
 @functools.cache

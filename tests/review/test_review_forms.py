@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -202,8 +203,7 @@ def test_art28_points_without_a_clause_are_reported_with_a_reason(
     del art28["g"]
     art28["b"] = "99.9"
     art28["c"] = "16.1"  # exists, but is about applicable law, not security
-    broken = spec.model_copy(update={
-        "key_terms": spec.key_terms.model_copy(update={"art28": art28})})
+    broken = msgspec.structs.replace(spec, key_terms=msgspec.structs.replace(spec.key_terms, art28=art28))
     review = build_review(broken, example_answers(broken))
     missing = {c.letter: c.problem for c in review.art28_missing}
     assert set(missing) == {"b", "c", "g"}
