@@ -6,10 +6,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dpa_desktop import paths
-from dpa_desktop.errors import FormFileError, UnknownForm
+from dpa_desktop.errors import Finding, FormFileError, UnknownForm
+from dpa_desktop.forms import model as m
+from dpa_desktop.forms import strict
 from dpa_desktop.forms.loader import load_form, load_forms
+
+HEADING = "Artikel 3. Verplichtingen Vcare"
 
 
 def _copy_vcare(tmp_path: Path, old: str, new: str) -> Path:
@@ -77,3 +82,81 @@ def test_one_broken_form_never_stops_the_others(tmp_path: Path) -> None:
         loaded.get("kapot")
     with pytest.raises(UnknownForm, match="Beschikbaar: vcare"):
         loaded.get("bestaat-niet")
+
+
+def _findings(path: Path) -> list[Finding]:
+    with pytest.raises(FormFileError) as info:
+        load_form(path)
+    return info.value.findings
+
+
+def _block_index(path: Path, heading: str) -> int:
+    body = yaml.safe_load(path.read_text(encoding="utf-8"))["body"]
+    return next(i for i, block in enumerate(body) if block.get("heading") == heading)
+
+
+def test_a_wrong_type_names_line_field_and_the_expected_type(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "  copies: 2", "  copies: twee")
+    (finding,) = _findings(path)
+    assert (finding.line, finding.field) == (_line_of(path, "copies: twee"), "document.copies")
+    assert finding.message == "moet een geheel getal zijn"
+
+
+def test_a_value_out_of_range_is_too_small(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "  copies: 2", "  copies: 0")
+    (finding,) = _findings(path)
+    assert (finding.line, finding.field) == (_line_of(path, "copies: 0"), "document.copies")
+    assert finding.message.startswith("is te klein")
+
+
+def test_an_id_that_breaks_the_pattern_is_a_bad_format(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "  - id: organisatie_naam", "  - id: Organisatie-Naam")
+    findings = _findings(path)
+    finding = next(f for f in findings if f.field == "questions[1].id")
+    assert finding.line == _line_of(path, "id: Organisatie-Naam")
+    assert finding.message.startswith("ongeldige opmaak")
+
+
+def test_a_kind_written_in_a_block_is_an_unknown_key(tmp_path: Path) -> None:
+    # msgspec reads a block's kind from a "kind" tag the loader adds; the file never may.
+    path = _copy_vcare(tmp_path, f"  - heading: {HEADING}\n", f"  - heading: {HEADING}\n    kind: para\n")
+    index = _block_index(path, HEADING)
+    (finding,) = _findings(path)
+    assert (finding.line, finding.field) == (_line_of(path, "kind: para"), f"body[{index + 1}].kind")
+    assert finding.message.startswith("onbekend veld")
+
+
+def test_several_problems_in_one_block_and_elsewhere_are_all_reported(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, f"  - heading: {HEADING}\n", f"  - heading: {HEADING}\n    level: 7\n    levl: 2\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("  copies: 2", "  copies: true"), encoding="utf-8")
+    block = f"body[{_block_index(path, HEADING) + 1}]"
+    found = {f.field: (f.line, f.message) for f in _findings(path)}
+    assert found == {
+        "document.copies": (_line_of(path, "copies: true"), "moet een geheel getal zijn"),
+        f"{block}.level": (_line_of(path, "level: 7"), "is te groot; maximaal 3"),
+        f"{block}.levl": (_line_of(path, "levl: 2"), "onbekend veld; bedoelt u 'level'?"),
+    }
+
+
+def test_the_hint_uses_the_names_of_the_file() -> None:
+    (problem,) = strict.problems({"nott": {"answer": "x"}}, m.Condition, ("body", 2, "when"))
+    assert problem == strict.Problem(("body", 2, "when", "nott"), "onbekend veld; bedoelt u 'not'?", at_key=True)
+
+
+def test_msgspec_error_paths_are_read_into_locations() -> None:
+    nested = strict.translate("Object contains unknown field `itmes` - at `$.items[1]`", m.Item, ("body", 3))
+    assert nested == strict.Problem(("body", 3, "items", 1, "itmes"), "onbekend veld; bedoelt u 'items'?", at_key=True)
+    assert strict.field_path(nested.loc) == "body[4].items[2].itmes"
+    missing = strict.translate("Object missing required field `text` - at `$.items[0]`", m.Item, ())
+    assert missing == strict.Problem(("items", 0, "text"), "verplicht veld ontbreekt")
+    choice = strict.translate("Invalid enum value 'klant' - at `$.user_role`", m.FormSpec, ())
+    assert choice == strict.Problem(("user_role",), "ongeldige waarde; toegestaan: 'controller', 'processor'")
+    key = strict.translate("Invalid enum value 'z' - at `key` in `$.art28`", m.KeyTerms, ())
+    assert key.loc == ("art28",) and key.message.startswith("ongeldige sleutel; toegestaan: 'a'")
+    other = strict.translate("Something new - at `$.document`", m.FormSpec, ())
+    assert other == strict.Problem(("document",), "ongeldige waarde (Something new)")
+
+
+def test_every_block_kind_is_its_msgspec_tag() -> None:
+    for kind, cls in m.BLOCK_KINDS.items():
+        assert cls.__struct_config__.tag == kind
