@@ -1,7 +1,7 @@
 """The store's side of the ``dpa-desktop`` command: register, backup, restore.
 
 Outside the store package on purpose: building the parser must not import the
-store (cryptography, SQLite, pydantic), which every CLI start would pay.
+store (cryptography, SQLite, the form models), which every CLI start would pay.
 
 The first command that needs a register sets one up and prints the recovery
 code once; stdout stays machine-readable (paths, JSON), so notices go to

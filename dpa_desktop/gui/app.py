@@ -1,7 +1,7 @@
 """Start the desktop app: Dutch Qt, the start screen first, everything else later.
 
 Start-up stays lean: only QtWidgets and the start screen load before the
-first paint; forms, pydantic, the store and the renderers load on the worker
+first paint; the forms, the store and the renderers load on the worker
 thread or when first used.
 """
 

@@ -204,7 +204,8 @@ def licence_html() -> str:
         "<li>Qt 6 en PySide6 – LGPL versie 3</li>"
         "<li>python-docx – MIT-licentie</li>"
         "<li>ReportLab – BSD-licentie</li>"
-        "<li>pydantic, PyYAML, platformdirs, keyring – MIT-licentie</li>"
+        "<li>PyYAML, platformdirs, keyring – MIT-licentie</li>"
+        "<li>msgspec – BSD-3-Clause-licentie</li>"
         "<li>cryptography – Apache 2.0 / BSD</li>"
         "<li>phonenumbers – Apache 2.0; email-validator – Unlicense</li></ul>",
         "<h3>Lettertypen</h3>",
