@@ -117,3 +117,41 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(paths, "cache_dir", lambda: blocker / "cache")
     monkeypatch.setattr(pyphen, "hdcache", {})
     assert list(hyphenation.load().iterate("persoonsgegevens"))
+
+
+_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from dpa_desktop import document as d
+from dpa_desktop.render.pdf import render_pdf
+blocks = {
+    "plain": (d.Heading("Artikel 1"), d.Paragraph(d.plain("Gewone tekst, geen cursief."))),
+    "rich": (d.Heading("Sub", level=3), d.Paragraph((d.Span("schuin", italic=True), d.Span(" en vet", bold=True))),
+             d.Paragraph(d.plain("Ελληνικά, русский, שלום")), d.NumberedParagraph("\\u2713", d.plain("punt"), level=2)),
+}[sys.argv[1]]
+render_pdf(d.Document(title="T", subject="S", author="A", header="", blocks=blocks), Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("plain", {"Carlito", "Carlito-Bold"}),
+    ("rich", {"Carlito", "Carlito-Bold", "Carlito-Italic", "Carlito-BoldItalic", "DejaVuSans"}),
+])
+def test_a_pdf_embeds_the_fonts_it_uses_and_registers_them_itself(
+    kind: str, expected: set[str], tmp_path: Path
+) -> None:
+    """In a fresh process, as the CLI runs: only the faces the document uses are loaded."""
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    out = tmp_path / f"{kind}.pdf"
+    subprocess.run([sys.executable, "-c", _FRESH_PROCESS, kind, str(out)], check=True, timeout=120)
+    embedded = set()
+    for page in PdfReader(out).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor  # embedded TrueType
+            embedded.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert embedded == expected

@@ -51,13 +51,31 @@ class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         return result
 
 
+_FILES = {
+    BODY: "Carlito-Regular.ttf",
+    BOLD: "Carlito-Bold.ttf",
+    ITALIC: "Carlito-Italic.ttf",
+    BOLD_ITALIC: "Carlito-BoldItalic.ttf",
+    FALLBACK: "DejaVuSans.ttf",
+}
+_registered: set[str] = set()
+
+
+def register(*names: str) -> None:
+    """Register the named fonts (once each); parsing a font file takes 10-15 ms.
+
+    A document registers what it uses: most agreements need no italic and no
+    fallback font, and a CLI run then skips parsing three of the five files.
+    """
+    for name in names:
+        if name not in _registered:
+            pdfmetrics.registerFont(_SubsetFont(name, str(paths.fonts_dir() / _FILES[name])))
+            _registered.add(name)
+    _map_families()
+
+
 @functools.cache
-def register_fonts() -> None:
-    directory = paths.fonts_dir()
-    for name in (BODY, BOLD, ITALIC, BOLD_ITALIC):
-        file = "Carlito-Regular.ttf" if name == BODY else f"{name}.ttf"
-        pdfmetrics.registerFont(_SubsetFont(name, str(directory / file)))
-    pdfmetrics.registerFont(_SubsetFont(FALLBACK, str(directory / "DejaVuSans.ttf")))
+def _map_families() -> None:
     addMapping(BODY, 0, 0, BODY)
     addMapping(BODY, 1, 0, BOLD)
     addMapping(BODY, 0, 1, ITALIC)
@@ -68,9 +86,14 @@ def register_fonts() -> None:
     addMapping(FALLBACK, 1, 1, FALLBACK)
 
 
+def register_fonts() -> None:
+    """All five, for writers that do not track which they use."""
+    register(*_FILES)
+
+
 @functools.cache
 def _covered(font_name: str) -> frozenset[int]:
-    register_fonts()
+    register(font_name)
     font = pdfmetrics.getFont(font_name)
     return frozenset(font.face.charToGlyph)
 

@@ -285,6 +285,7 @@ def _story(doc: d.Document) -> list[Flowable]:
             bullet_indent = 0.0 if block.level == 1 else INDENT[block.level - 1]
             # A bullet label is plain text in one font (no markup): pick one that has it.
             bullet_font = fonts.BODY if fonts.covers(fonts.BODY, block.label) else fonts.FALLBACK
+            fonts.register(bullet_font)
             style = numbered.get((block.level, bullet_font))
             if style is None:
                 style = numbered[block.level, bullet_font] = ParagraphStyle(
@@ -301,9 +302,22 @@ def _story(doc: d.Document) -> list[Flowable]:
     return story
 
 
+def _fonts_used(doc: d.Document) -> set[str]:
+    """The Carlito faces the document's styles and spans call for (the fallback
+    font registers itself when markup() or covers() first needs it)."""
+    used = {fonts.BODY, fonts.BOLD}
+    for block in doc.blocks:
+        if isinstance(block, d.Heading) and block.level == 3:
+            used.add(fonts.BOLD_ITALIC)
+        for span in getattr(block, "spans", ()):
+            if span.italic:  # in a bold style too
+                used.update((fonts.ITALIC, fonts.BOLD_ITALIC))
+    return used
+
+
 def render_pdf(doc: d.Document, path: Path) -> None:
     """Write the PDF to ``path`` (the caller makes the write atomic)."""
-    fonts.register_fonts()
+    fonts.register(*_fonts_used(doc))
     template = BaseDocTemplate(
         str(path), pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,
         bottomMargin=MARGIN_B, title=doc.title, author=doc.author, subject=doc.subject,
