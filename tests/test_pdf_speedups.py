@@ -42,9 +42,10 @@ def test_the_fast_paragraphs_and_fonts_give_the_bytes_of_reportlabs_own_path(
     fast = _pdf_bytes(doc, tmp_path / "fast.pdf")
 
     # reportlab's own path: its Paragraph (parser, no kept line breaks) and its
-    # TTFont.splitString, with a fresh font registration.
+    # TTFont.splitString and stringWidth (no remembered word widths).
     monkeypatch.setattr(pdf, "para", lambda markup, style, bullet=None: Paragraph(markup, style, bulletText=bullet))
     monkeypatch.setattr(fonts._SubsetFont, "splitString", TTFont.splitString)
+    monkeypatch.setattr(fonts._SubsetFont, "stringWidth", TTFont.stringWidth)
     plain = _pdf_bytes(doc, tmp_path / "plain.pdf")
 
     assert hashlib.sha256(fast).hexdigest() == hashlib.sha256(plain).hexdigest()

@@ -24,6 +24,9 @@ BOLD_ITALIC = "Carlito-BoldItalic"
 FALLBACK = "DejaVuSans"
 
 
+_WIDTHS_KEPT = 20_000
+
+
 class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
     """A TrueType font whose plain-ASCII text skips reportlab's per-character loop.
 
@@ -37,10 +40,23 @@ class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
+        self._widths: dict[tuple[str, float], float] = {}
         self._identity: re.Pattern[str] | None = None
         if self._asciiReadable and not getattr(self.face, "_full_font", None):
             ascii_glyphs = "".join(chr(c) for c in range(32, 128) if c in self.face.charToGlyph)
             self._identity = re.compile(f"[{re.escape(ascii_glyphs)}]+")
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        # Line breaking measures every word of every paragraph, and a contract
+        # repeats its words ("de", "Verwerker"): remember them per size, within
+        # bounds, since the GUI renders many documents in one process.
+        key = (text, size)
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) >= _WIDTHS_KEPT:
+                self._widths.clear()
+            width = self._widths[key] = super().stringWidth(text, size, encoding)
+        return width
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         identity = self._identity
