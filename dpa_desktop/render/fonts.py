@@ -87,19 +87,14 @@ def register(*names: str) -> None:
         if name not in _registered:
             pdfmetrics.registerFont(_SubsetFont(name, str(paths.fonts_dir() / _FILES[name])))
             _registered.add(name)
-    _map_families()
 
 
-@functools.cache
-def _map_families() -> None:
-    addMapping(BODY, 0, 0, BODY)
-    addMapping(BODY, 1, 0, BOLD)
-    addMapping(BODY, 0, 1, ITALIC)
-    addMapping(BODY, 1, 1, BOLD_ITALIC)
-    addMapping(FALLBACK, 0, 0, FALLBACK)
-    addMapping(FALLBACK, 1, 0, FALLBACK)
-    addMapping(FALLBACK, 0, 1, FALLBACK)
-    addMapping(FALLBACK, 1, 1, FALLBACK)
+# The family mappings are names only: reportlab's paragraph parser needs them to
+# read a style's font (and <b>, <i>) before any font file is parsed, so they
+# exist from import on, whichever writer builds its paragraphs first.
+for _bold, _italic, _face in ((0, 0, BODY), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
+    addMapping(BODY, _bold, _italic, _face)
+    addMapping(FALLBACK, _bold, _italic, FALLBACK)
 
 
 def register_fonts() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -92,8 +94,8 @@ def test_answers_of_another_form_exit_2(tmp_path: Path,
     assert "hoort bij formulier 'beterdichtbij'" in capsys.readouterr().err
 
 
-def test_register_datalek_kaart_lists_signed_agreements_only(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _register_with_two_signed(tmp_path: Path) -> None:
+    """vcare and infogroen signed, infinitcare-almere still a concept."""
     docx, pdf = tmp_path / "o.docx", tmp_path / "o.pdf"
     docx.write_bytes(b"PK\x03\x04 docx" + b"x" * 100)
     pdf.write_bytes(b"%PDF-1.7 pdf" + b"y" * 100)
@@ -105,6 +107,11 @@ def test_register_datalek_kaart_lists_signed_agreements_only(
             aid = store.record_agreement(spec, example_answers(spec), docx, pdf)
             if form_id != "infinitcare-almere":
                 store.set_status(aid, SIGNED, date(2026, 1, 5))
+
+
+def test_register_datalek_kaart_lists_signed_agreements_only(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _register_with_two_signed(tmp_path)
     card = tmp_path / "kaart.pdf"
     assert main(["register", "datalek-kaart", str(card)]) == 0
     pages, text = _pdf_text(card)
@@ -114,3 +121,16 @@ def test_register_datalek_kaart_lists_signed_agreements_only(
     assert "binnen 48 uur" in text and "artikel 9.1" in text
     assert "Infogroen Software B.V." in text and "U meldt binnen 24 uur" in text
     assert "InfinitCare" not in text  # still a concept
+
+
+def test_review_pdf_and_card_in_a_fresh_process(tmp_path: Path) -> None:
+    """As a user runs them: no other PDF has registered the fonts before these build their pages."""
+    _register_with_two_signed(tmp_path)
+    review, card = tmp_path / "review.pdf", tmp_path / "kaart.pdf"
+    for argv in (["review", "vcare", "--answers", str(_answers_file(tmp_path, "vcare")), "--pdf", str(review)],
+                 ["register", "datalek-kaart", str(card)]):
+        done = subprocess.run([sys.executable, "-m", "dpa_desktop", *argv], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert "Melding van datalekken" in " ".join(_pdf_text(review)[1].split())
+    assert "Vcareconnect B.V." in _pdf_text(card)[1]
