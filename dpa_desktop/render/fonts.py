@@ -83,18 +83,25 @@ def register(*names: str) -> None:
     A document registers what it uses: most agreements need no italic and no
     fallback font, and a CLI run then skips parsing three of the five files.
     """
-    for name in names:
-        if name not in _registered:
-            pdfmetrics.registerFont(_SubsetFont(name, str(paths.fonts_dir() / _FILES[name])))
-            _registered.add(name)
+    new = [name for name in names if name not in _registered]
+    for name in new:
+        pdfmetrics.registerFont(_SubsetFont(name, str(paths.fonts_dir() / _FILES[name])))
+        _registered.add(name)
+    if new:
+        # reportlab maps a registered font's own name to itself for bold and
+        # italic too, which would turn <b> in Carlito into Carlito: map again.
+        _map_families()
 
 
-# The family mappings are names only: reportlab's paragraph parser needs them to
-# read a style's font (and <b>, <i>) before any font file is parsed, so they
-# exist from import on, whichever writer builds its paragraphs first.
-for _bold, _italic, _face in ((0, 0, BODY), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
-    addMapping(BODY, _bold, _italic, _face)
-    addMapping(FALLBACK, _bold, _italic, FALLBACK)
+def _map_families() -> None:
+    """The family mappings: names only, which reportlab's paragraph parser reads
+    for a style's font and for <b> and <i>, before any font file is parsed."""
+    for bold, italic, face in ((0, 0, BODY), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
+        addMapping(BODY, bold, italic, face)
+        addMapping(FALLBACK, bold, italic, FALLBACK)
+
+
+_map_families()  # from import on, whichever writer builds its paragraphs first
 
 
 def register_fonts() -> None:
