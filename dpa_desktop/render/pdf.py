@@ -133,6 +133,11 @@ def para(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Parag
     return _Para(text, style, bulletText=bullet, frags=[frag])
 
 
+def text_para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped, fallback font where needed)."""
+    return para(fonts.markup(text), style)
+
+
 def _inline(spans: d.Inline) -> str:
     out = []
     for span in spans:
@@ -194,15 +199,12 @@ def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
     cell = styles["cell"] if table.small or columns > 2 else styles["body_left"]
     head = styles["cell_head"]
 
-    def cell_para(text: str, style: ParagraphStyle) -> Paragraph:
-        return para(fonts.markup(text), style)
-
     data: list[list[Paragraph]] = []
     if table.header is not None:
-        data.append([cell_para(t, head) for t in table.header])
+        data.append([text_para(t, head) for t in table.header])
     for row in table.rows:
         padded = list(row) + [""] * (columns - len(row))
-        data.append([cell_para(t, cell) for t in padded[:columns]])
+        data.append([text_para(t, cell) for t in padded[:columns]])
     commands: list[tuple[Any, ...]] = [
         # Platypus sets each cell's font even for flowable cells; never Helvetica.
         ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
@@ -225,7 +227,7 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
     col_w = FRAME_W / max(len(parties), 1)
     columns: list[list[Flowable]] = []
     for party in parties:
-        cells: list[Flowable] = [para(fonts.markup(party.party), styles["sig_party"])]
+        cells: list[Flowable] = [text_para(party.party, styles["sig_party"])]
         for f in party.fields:
             label = f"{fonts.markup(f.label)}:"
             if f.write_line:
@@ -242,7 +244,7 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 18)]))
     parts: list[Flowable] = [Spacer(1, 10)]
     if block.intro:
-        parts.append(para(fonts.markup(block.intro), styles["body"]))
+        parts.append(text_para(block.intro, styles["body"]))
         parts.append(Spacer(1, 6))
     parts.append(grid)
     return KeepTogether(parts)
@@ -268,14 +270,14 @@ def _story(doc: d.Document) -> list[Flowable]:
     story: list[Flowable] = []
     for block in doc.blocks:
         if isinstance(block, d.Title):
-            story.append(para(fonts.markup(block.text), styles["title"]))
+            story.append(text_para(block.text, styles["title"]))
             if block.subtitle:
-                story.append(para(fonts.markup(block.subtitle), styles["subtitle"]))
+                story.append(text_para(block.subtitle, styles["subtitle"]))
             else:
                 story.append(Spacer(1, 10))
         elif isinstance(block, d.Heading):
             story.append(CondPageBreak(40 * mm if block.level == 1 else 25 * mm))
-            story.append(para(fonts.markup(block.text), styles[f"h{block.level}"]))
+            story.append(text_para(block.text, styles[f"h{block.level}"]))
         elif isinstance(block, d.Paragraph):
             key = "small" if block.small else {"left": "body_left", "center": "body_center",
                                                 "justify": "body"}[block.align]

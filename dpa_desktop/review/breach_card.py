@@ -21,7 +21,8 @@ from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table, TableStyle
 from dpa_desktop.answers import Answers
 from dpa_desktop.forms.model import FormSpec
 from dpa_desktop.render.pdf import FRAME_W, HEADER_FILL, MARGIN_B, PAGE_H, RULE
-from dpa_desktop.review.pdf import ATTENTION, ROLE_FILL, p, styles, write_pdf
+from dpa_desktop.render.pdf import text_para as p
+from dpa_desktop.review.pdf import ATTENTION, ROLE_FILL, styles, write_pdf
 from dpa_desktop.review.review import article_ref, breach_deadline
 
 if TYPE_CHECKING:

@@ -45,6 +45,7 @@ from dpa_desktop.render.pdf import (
     RULE,
     _NumberedCanvas,
 )
+from dpa_desktop.render.pdf import text_para as p
 from dpa_desktop.review.review import Point, Review, article_ref
 
 ATTENTION = colors.HexColor("#d9822b")
@@ -76,10 +77,6 @@ def styles() -> dict[str, ParagraphStyle]:
         "summary": ParagraphStyle("r_summary", parent=base, fontName=fonts.BOLD, fontSize=11,
                                   leading=14),
     }
-
-
-def p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(fonts.markup(text), style)
 
 
 def write_pdf(path: Path, story: list[Flowable], *, title: str, header: str = "",

@@ -69,6 +69,7 @@ def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUs
     )
 
     from dpa_desktop.render import fonts
+    from dpa_desktop.render.pdf import text_para
 
     fonts.register_fonts()
     cell = ParagraphStyle("cell", fontName=fonts.BODY, fontSize=8, leading=10)
@@ -79,7 +80,7 @@ def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUs
     small = ParagraphStyle("small", fontName=fonts.BODY, fontSize=9, leading=11)
 
     def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        return Paragraph(fonts.markup(text), style)
+        return text_para(text, style)
 
     style = TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
