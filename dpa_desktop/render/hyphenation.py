@@ -63,8 +63,8 @@ def load(dictionary: Path | None = None) -> pyphen.Pyphen:
     """A pyphen hyphenator for Dutch, from the cache when it is there."""
     path = Path(dictionary or pyphen.LANGUAGES[LANG])
     if path not in pyphen.hdcache:
+        cache = _cache_file(path)
         try:
-            cache = _cache_file(path)
             patterns = marshal.loads(cache.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             patterns = None
@@ -76,7 +76,7 @@ def load(dictionary: Path | None = None) -> pyphen.Pyphen:
             plain = _plain(parsed.patterns)
             if plain is not None:
                 with contextlib.suppress(OSError):  # a read-only cache only costs time
-                    platform.atomic_write(_cache_file(path), marshal.dumps(plain))
+                    platform.atomic_write(cache, marshal.dumps(plain))
     return pyphen.Pyphen(filename=path)
 
 
