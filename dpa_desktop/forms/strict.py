@@ -176,6 +176,20 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
+def _is_fixed_tuple(tp: Any) -> bool:
+    """tuple[A, B] (one type per place), not tuple[A, ...] or list[A]."""
+    args = get_args(tp)
+    return get_origin(tp) is tuple and not (len(args) == 2 and args[1] is Ellipsis)
+
+
+def _item_type(tp: Any, index: int) -> Any:
+    """The type of item ``index`` of a tuple or list type; None past a fixed tuple's end."""
+    args = get_args(tp)
+    if _is_fixed_tuple(tp):
+        return args[index] if index < len(args) else None
+    return args[0] if args else Any
+
+
 def _parts(value: Any, tp: Any, loc: Loc) -> list[Problem]:
     """Convert the parts of a failed value one by one; empty if it has no parts."""
     tp = _bare(tp)
@@ -192,16 +206,11 @@ def _parts(value: Any, tp: Any, loc: Loc) -> list[Problem]:
     if _is_struct(tp) and isinstance(value, dict):
         return _struct(value, tp, loc)
     if origin in (tuple, list) and isinstance(value, list):
-        args = get_args(tp)
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            if len(args) != len(value):
-                return []
-            item_types: list[Any] = list(args)
-        else:
-            item_types = [args[0] if args else Any] * len(value)
+        if _is_fixed_tuple(tp) and len(get_args(tp)) != len(value):
+            return []
         found: list[Problem] = []
-        for i, (item, item_type) in enumerate(zip(value, item_types, strict=True)):
-            found += problems(item, item_type, (*loc, i))
+        for i, item in enumerate(value):
+            found += problems(item, _item_type(tp, i), (*loc, i))
         return found
     if origin is dict and isinstance(value, dict):
         key_type, value_type = get_args(tp) or (Any, Any)
@@ -362,11 +371,7 @@ def _type_at(tp: Any, loc: Loc) -> Any:
         if _is_struct(tp) and isinstance(part, str):
             tp = next((f.type for f in msgspec.structs.fields(tp) if f.encode_name == part), None)
         elif get_origin(tp) in (tuple, list) and isinstance(part, int):
-            args = get_args(tp)
-            if get_origin(tp) is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-                tp = args[part] if part < len(args) else None
-            else:
-                tp = args[0] if args else None
+            tp = _item_type(tp, part)
         elif get_origin(tp) is dict:
             tp = get_args(tp)[1]
         else:
