@@ -122,8 +122,7 @@ def _covered_or_newline(font_name: str) -> frozenset[int]:
 
 
 def covers(font_name: str, text: str) -> bool:
-    covered = _covered(font_name)
-    return all(ord(ch) in covered for ch in text)
+    return _covered(font_name).issuperset(map(ord, text))
 
 
 def markup(text: str) -> str:
