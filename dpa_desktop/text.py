@@ -33,3 +33,13 @@ def clean(text: str, *, multiline: bool = False) -> str:
 
 def has_forbidden(text: str) -> bool:
     return bool(_FORBIDDEN.search(text))
+
+
+def xml_escape(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` for XML text and reportlab markup.
+
+    The same three replacements as ``xml.sax.saxutils.escape``, whose module
+    imports ``urllib.request`` and with it http, email and ssl: ≈ 40 ms of every
+    ``fill`` process for three string replacements.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,9 +9,8 @@ header and footer stay with python-docx in docx.py.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from dpa_desktop import document as d
+from dpa_desktop.text import xml_escape as escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADER_FILL = "E8EDF3"

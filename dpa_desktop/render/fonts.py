@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from dpa_desktop import paths
+from dpa_desktop.text import xml_escape as escape
 
 BODY = "Carlito"
 BOLD = "Carlito-Bold"

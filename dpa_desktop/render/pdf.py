@@ -13,7 +13,6 @@ import copy
 import weakref
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -39,6 +38,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 from dpa_desktop import document as d
 from dpa_desktop.render import fonts
 from dpa_desktop.render.hyphenation import DUTCH
+from dpa_desktop.text import xml_escape as escape
 
 INK = colors.HexColor("#1a1a1a")
 ACCENT = colors.HexColor("#1f3a5f")
