@@ -8,14 +8,17 @@ taken to avoid them give the same results as the real thing.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dpa_desktop.render.reportlab_startup import DEFERRED_PATTERNS, LazyPattern
 from dpa_desktop.text import xml_escape
 
 _PROBE = """
@@ -43,10 +46,59 @@ def test_fill_leaves_out_modules_it_does_not_need(tmp_path: Path) -> None:
     code, modules = _fill_modules(tmp_path)
     assert code in (0, None)
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 1
-    for heavy in ("urllib.request", "http.client", "email.parser", "ssl", "PySide6"):
+    for heavy in ("urllib.request", "http.client", "email.parser", "ssl", "PySide6", "PIL.ExifTags"):
         assert heavy not in modules, heavy
 
 
 @given(st.text())
 def test_xml_escape_is_saxutils_escape(text: str) -> None:
     assert xml_escape(text) == escape(text)
+
+
+_REPORTLAB_PROBE = """
+import io, json, sys
+import dpa_desktop.render.pdf
+from reportlab.lib import textsplit
+from reportlab.platypus import paragraph
+before = {"uri": repr(paragraph.uri_pat), "cjk": repr(textsplit.rx), "pil": "PIL.ExifTags" in sys.modules}
+size = __import__("reportlab.lib.utils", fromlist=["x"]).ImageReader(io.BytesIO(PNG)).getSize()
+print(json.dumps({**before, "size": size, "pil_after": "PIL.ExifTags" in sys.modules}))
+"""
+
+
+def test_reportlab_defers_what_agreements_do_not_use_and_still_has_it(tmp_path: Path) -> None:
+    """URL and CJK patterns and Pillow wait for first use, and work when it comes."""
+    from PIL import Image
+
+    png = tmp_path / "a.png"
+    Image.new("RGB", (3, 2), "red").save(png)
+    code = _REPORTLAB_PROBE.replace("PNG", repr(png.read_bytes()))
+    out = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                    text=True).stdout.strip().splitlines()[-1])
+    assert "LazyPattern" in out["uri"] and "not compiled yet" in out["uri"]
+    assert "LazyPattern" in out["cjk"] and "not compiled yet" in out["cjk"]
+    assert out["pil"] is False
+    assert out["size"] == [3, 2] and out["pil_after"] is True
+
+
+_URLISH = st.one_of(
+    st.text(),
+    st.builds(lambda s, h, p: f"{s}://{h}{p}", st.sampled_from(["http", "https", "ftp", ""]),
+              st.from_regex(r"[a-zA-Z0-9\-\.éü]{1,30}", fullmatch=True), st.text(max_size=20)),
+    st.sampled_from(["https://www.vcare.nl/privacy", "192.168.0.1", "localhost:8080/x", "mailto:a@b.nl"]),
+)
+
+
+_PAIRS = [(LazyPattern(p, f), re._compiler.compile(p, f)) for p, f in DEFERRED_PATTERNS]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("lazy", "real"), _PAIRS)
+@given(text=_URLISH)
+def test_lazy_pattern_matches_like_the_compiled_one(lazy: LazyPattern, real: re.Pattern[str], text: str) -> None:
+    m = real.match(text)
+    assert (lazy.match(text) is None) == (m is None)
+    if m is not None:
+        assert lazy.match(text).groups() == m.groups()
+    assert lazy.sub(r"\1\0 ", text) == real.sub(r"\1\0 ", text)
+    assert lazy.split(text) == real.split(text)
+    assert lazy.pattern == real.pattern and lazy.flags == real.flags
