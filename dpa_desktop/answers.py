@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from dpa_desktop import validation
 from dpa_desktop.errors import AnswersInvalid, FieldProblem
@@ -21,14 +22,13 @@ RETENTION_UNITS = ("dagen", "weken", "maanden", "jaar")
 MAX_INPUT = 100_000
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(msgspec.Struct, frozen=True):
     """What the practice filled in. ``retention`` maps service id to (amount, unit)."""
 
     form_id: str
-    values: dict[str, str | bool] = field(default_factory=dict)
+    values: dict[str, str | bool] = msgspec.field(default_factory=dict)
     services: tuple[str, ...] = ()
-    retention: dict[str, tuple[int, str]] = field(default_factory=dict)
+    retention: dict[str, tuple[int, str]] = msgspec.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -6,15 +6,14 @@ exits 2; neither has to know which part of the core raised them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 
 class DpaError(Exception):
     """Base of every error a user may see; ``str()`` is Dutch."""
 
 
-@dataclass(frozen=True)
-class FieldProblem:
+class FieldProblem(msgspec.Struct, frozen=True):
     """One invalid answer: which field (its id and Dutch label) and why."""
 
     field: str
@@ -33,8 +32,7 @@ class AnswersInvalid(DpaError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     """One problem in a form file, located precisely enough to fix it."""
 
     file: str
@@ -47,12 +45,13 @@ class Finding:
         return f"{where}, veld '{self.field}': {self.message}"
 
 
-@dataclass
 class FormFileError(DpaError):
     """A form file that cannot be used; collects all findings of that file."""
 
-    file: str
-    findings: list[Finding] = field(default_factory=list)
+    def __init__(self, file: str, findings: list[Finding] | None = None) -> None:
+        self.file = file
+        self.findings = findings if findings is not None else []
+        super().__init__(file, self.findings)
 
     def __str__(self) -> str:
         lines = [f"Het formulierbestand {self.file} bevat fouten:"]

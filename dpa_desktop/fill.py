@@ -6,8 +6,9 @@ The one entry point the CLI and the GUI share, so both produce the same files.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from dpa_desktop import platform
 from dpa_desktop.answers import Answers
@@ -16,8 +17,7 @@ from dpa_desktop.document import Document
 from dpa_desktop.forms.model import FormSpec
 
 
-@dataclass(frozen=True)
-class FillResult:
+class FillResult(msgspec.Struct, frozen=True):
     name: str
     docx: Path
     pdf: Path

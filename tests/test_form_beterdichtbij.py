@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +24,7 @@ BLANKS = re.compile(r"\[@\]|«[^»]*»|…{2,}|\.{4,}|_{3,}|\b20\.\.|\{\{")
 
 def _answers(**changes: str | bool) -> Answers:
     base = example_answers(SPEC)
-    return dataclasses.replace(base, values={**base.values, **changes})
+    return msgspec.structs.replace(base, values={**base.values, **changes})
 
 
 def _text(doc: Document) -> str:

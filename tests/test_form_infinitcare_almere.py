@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +28,7 @@ def spec() -> FormSpec:
 
 def _with(spec: FormSpec, **values: str | bool) -> Answers:
     base = example_answers(spec)
-    return dataclasses.replace(base, values={**base.values, **values})
+    return msgspec.structs.replace(base, values={**base.values, **values})
 
 
 def _flat(doc: Document) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,7 +54,7 @@ def example_doc(spec: FormSpec) -> Document:
 
 def _with(spec: FormSpec, **values: str | bool) -> Answers:
     base = example_answers(spec)
-    return dataclasses.replace(base, values={**base.values, **values})
+    return msgspec.structs.replace(base, values={**base.values, **values})
 
 
 def _flat(doc: Document) -> str:

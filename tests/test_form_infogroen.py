@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 from seedtools import in_order_ratio, missing_runs, seed_words, tokens
 
 from dpa_desktop import paths

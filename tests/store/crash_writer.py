@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from dpa_desktop.answers import example_answers
 from dpa_desktop.forms.model import FormSpec

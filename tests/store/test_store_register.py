@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace as struct_replace
 
 from dpa_desktop.answers import Answers, example_answers
 from dpa_desktop.errors import AnswersInvalid, DpaError
@@ -31,7 +32,7 @@ def _record(store: Store, spec: FormSpec, documents: tuple[Path, Path],
             **values: str) -> int:
     answers = example_answers(spec)
     if values:
-        answers = replace(answers, values={**answers.values, **values})
+        answers = struct_replace(answers, values={**answers.values, **values})
     return store.record_agreement(spec, answers, *documents)
 
 
@@ -169,7 +170,7 @@ def test_the_subprocessor_overview_covers_signed_agreements_only(
         store: Store, vcare: FormSpec, documents: tuple[Path, Path]) -> None:
     _record(store, vcare, documents)
     assert store.subprocessor_overview() == []
-    answers = replace(example_answers(vcare), services=("telefonie",), retention={})
+    answers = struct_replace(example_answers(vcare), services=("telefonie",), retention={})
     aid = store.record_agreement(vcare, answers, *documents)
     store.set_status(aid, SIGNED, date.today())
     overview = store.subprocessor_overview()
@@ -220,7 +221,7 @@ def test_saving_a_draft_is_fast_enough_for_every_keystroke(store: Store, vcare: 
     draft = store.save_draft(Draft(id=None, form_id="vcare", answers=example_answers(vcare)))
     timings = []
     for i in range(50):
-        answers = replace(draft.answers, values={**draft.answers.values, "plaats": f"Plaats {i}"})
+        answers = struct_replace(draft.answers, values={**draft.answers.values, "plaats": f"Plaats {i}"})
         start = time.perf_counter()
         draft = store.save_draft(replace(draft, answers=answers))
         timings.append(time.perf_counter() - start)
