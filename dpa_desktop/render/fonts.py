@@ -2,19 +2,38 @@
 
 Embedding TrueType fonts makes the PDF look the same on every printer; the
 fallback keeps names typed in other scripts legible instead of empty boxes.
+
+reportlab reads a font's tables (names, metrics, the character map, glyph
+widths and offsets) in pure Python, ≈ 15 ms a face in every process that
+writes a PDF. What it reads is kept in the cache directory as ``marshal`` data
+(dicts, lists, numbers and bytes, no code or reportlab objects), named by a
+hash of the font file and of everything else the result depends on, so a later
+process restores the face instead of parsing it. An unreadable or odd cache is
+rebuilt; if the cache cannot be written the font is simply parsed each time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import marshal
+import os
 import re
+import sys
+from collections.abc import Callable
+from fnmatch import fnmatch
+from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
+import reportlab
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-from dpa_desktop import paths
+from dpa_desktop import paths, platform
 from dpa_desktop.text import xml_escape as escape
 
 BODY = "Carlito"
@@ -25,6 +44,101 @@ FALLBACK = "DejaVuSans"
 
 
 _WIDTHS_KEPT = 20_000
+_CACHE_VERSION = 1
+_MISSING = object()
+_PLAIN_TYPES = frozenset({int, float, str, bytes, bool, type(None), tuple, list, dict})
+
+
+def _cache_file(filename: str, data: bytes) -> Path:
+    """Named by all that extractInfo's result depends on: the file's bytes and
+    name (reportlab checks the name against ``allowTTFSubsetting``), reportlab's
+    and Python's versions, and this format's. The bytes rather than the file's
+    time: an installer rewrites identical fonts with new times. sha256 over a
+    face takes ≈ 0.5 ms, next to ≈ 15 ms of parsing."""
+    name = os.path.basename(filename)
+    key = (name, name in rl_config.allowTTFSubsetting, reportlab.Version, sys.version_info[:2], _CACHE_VERSION)
+    digest = hashlib.sha256(repr(key).encode("utf-8"))
+    digest.update(data)
+    return paths.cache_dir() / f"ttf-{Path(name).stem}-{digest.hexdigest()[:32]}.marshal"
+
+
+def _scale(units_per_em: int) -> Callable[[float], float]:
+    """The face's ``_pdfScale``, as extractInfo makes it (a function is not data)."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
+
+
+def _dump(info: dict[str, Any]) -> bytes | None:
+    """What extractInfo set, as marshal data; None if some of it is not data.
+
+    marshal turns a bytes subclass (reportlab's TTFNameBytes) into plain bytes
+    without a word, so each value's own type is checked; inside the lists and
+    dicts are the numbers reportlab unpacked (walking them would cost more than
+    parsing; the tests compare a restored face with a parsed one, types and all).
+    """
+    names: dict[str, bytes] = {}
+    plain: dict[str, Any] = {}
+    for key, value in info.items():
+        if key == "_pdfScale":
+            continue  # rebuilt from unitsPerEm
+        if type(value) is TTFNameBytes:
+            names[key] = bytes(value)  # the utf-8 of its .ustr, which TTFNameBytes() decodes again
+        elif type(value) in _PLAIN_TYPES:
+            plain[key] = value
+        else:
+            return None
+    if type(plain.get("unitsPerEm")) is not int:
+        return None
+    try:
+        return marshal.dumps({"plain": plain, "names": names})
+    except ValueError:  # something in a list that is not data
+        return None
+
+
+def _valid(stored: Any) -> bool:
+    """A cache is what _dump() makes, down to a usable unitsPerEm; anything else is rebuilt."""
+    if not isinstance(stored, dict) or set(stored) != {"plain", "names"}:
+        return False
+    plain, names = stored["plain"], stored["names"]
+    return (isinstance(plain, dict) and isinstance(names, dict)
+            and all(type(key) is str for key in (*plain, *names))
+            and all(type(value) is bytes for value in names.values())
+            and type(plain.get("unitsPerEm")) is int and plain["unitsPerEm"] > 0)
+
+
+class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
+    """reportlab's face, with extractInfo's result taken from the cache when it is there.
+
+    Reading the file and its table directory stays reportlab's (cheap, and the
+    subsetting at embed time reads the file's bytes); only extractInfo, which
+    walks the tables in Python, is skipped. What it sets is found by comparing
+    the face's attributes before and after, so the restored face has all of
+    them, ``_pos`` included, whatever reportlab's version sets.
+    """
+
+    def extractInfo(self, charInfo: int = 1) -> None:  # reportlab's name
+        if not charInfo or self.fileKind != "TTF":  # not the app's case: no charInfo, a font collection
+            super().extractInfo(charInfo)
+            return
+        cache = _cache_file(self.filename, self._ttf_data)
+        try:
+            stored = marshal.loads(cache.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            stored = None
+        if _valid(stored):
+            self.__dict__.update(stored["plain"])
+            for key, value in stored["names"].items():
+                setattr(self, key, TTFNameBytes(value))
+            self._pdfScale = _scale(self.unitsPerEm)
+            return
+        before = dict(vars(self))
+        super().extractInfo(charInfo)
+        data = _dump({key: value for key, value in vars(self).items() if before.get(key, _MISSING) is not value})
+        if data is not None:
+            with contextlib.suppress(OSError):  # a read-only cache only costs time
+                platform.atomic_write(cache, data)
 
 
 class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
@@ -39,7 +153,14 @@ class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
     """
 
     def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
+        # TTFont.__init__ (reportlab 5.1, for the arguments we pass), which
+        # names its face class inline: this builds a _CachedFace instead.
+        self.fontName = name
+        self.face = _CachedFace(filename)
+        self.encoding = TTEncoding()
+        self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
         self._widths: dict[tuple[str, float], float] = {}
         self._identity: re.Pattern[str] | None = None
         if self._asciiReadable and not getattr(self.face, "_full_font", None):
@@ -78,7 +199,8 @@ _registered: set[str] = set()
 
 
 def register(*names: str) -> None:
-    """Register the named fonts (once each); parsing a font file takes 10-15 ms.
+    """Register the named fonts (once each); parsing a font file takes 10-15 ms,
+    restoring it from the cache 3-4.
 
     A document registers what it uses: most agreements need no italic and no
     fallback font, and a CLI run then skips parsing three of the five files.
