@@ -5,35 +5,42 @@ walked back to the line it came from (``strict``). Semantic checks
 (placeholders that name no question, services that name no subprocessor, an
 example that does not validate) run after the structural ones, and one broken
 form never stops the other forms from loading.
+
+A form that loaded without findings is kept in the cache (``cache``): a later
+process reading the same bytes decodes it from there, so PyYAML, ``strict`` and
+difflib are imported only inside the parse path, never at module level.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+import msgspec
 
 from dpa_desktop import paths
 from dpa_desktop.errors import Finding, FormFileError, UnknownForm
+from dpa_desktop.forms import cache
 from dpa_desktop.forms import model as m
-from dpa_desktop.forms import strict
-from dpa_desktop.forms.strict import field_path, line_of, node_at
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
+    from dpa_desktop.forms import strict
+
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 FORM_SUFFIXES = (".yaml", ".yml")
 # The tag msgspec reads a block's kind from; the file itself never names it.
 _TAG = "kind"
 
 
-@dataclass(frozen=True)
-class LoadedForms:
-    """Every form that loaded, and the errors of those that did not."""
+class LoadedForms(msgspec.Struct, frozen=True):
+    """Every form that loaded, and the errors of those that did not.
+
+    A Struct, not a dataclass: ``dataclasses`` imports ``inspect`` (about 10 ms of a fresh process).
+    """
 
     forms: dict[str, m.FormSpec]
     errors: list[FormFileError]
@@ -54,6 +61,8 @@ def _tagged(raw: dict[str, Any]) -> tuple[dict[str, Any], list[strict.Problem]]:
     A block's kind is its first known key (``m.block_kind``). A "kind" the file
     writes itself is no key of any block: it is reported, never trusted.
     """
+    from dpa_desktop.forms import strict
+
     body = raw.get("body")
     if not isinstance(body, list):
         return raw, []
@@ -116,6 +125,8 @@ def _condition_tree(cond: dict[str, Any], loc: Loc) -> Iterable[tuple[Loc, dict[
 def _semantic_findings(
     spec: m.FormSpec, raw: dict[str, Any], root: yaml.Node | None, file: str, stem: str
 ) -> list[Finding]:
+    from dpa_desktop.forms.strict import field_path, line_of, node_at
+
     findings: list[Finding] = []
 
     def add(loc: tuple[int | str, ...], message: str) -> None:
@@ -210,6 +221,8 @@ def _yaml_problem_nl(problem: str) -> str:
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; bedoelt u '{close[0]}'?" if close else ""
     return f"onbekende {what} '{name}'{hint}"
@@ -219,16 +232,39 @@ def _unknown(what: str, name: str, known: list[str]) -> str:
 
 
 def load_form(path: Path) -> m.FormSpec:
-    """Load and validate one form file; raises FormFileError with every finding."""
+    """Load and validate one form file; raises FormFileError with every finding.
+
+    The bytes are read once: they are both the cache key and, on a miss, the text parsed.
+    """
     file = path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise FormFileError(file, [Finding(file, None, "(bestand)", f"niet leesbaar: {exc}")]) from exc
+    form_key = cache.key(path, data)
+    spec = cache.read(path, form_key)
+    if spec is None:
+        spec = _parse(data, file, path.stem)
+        cache.write(path, form_key, spec)
+    return spec
+
+
+def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
+    """The form in ``data`` parsed and checked; the only path that needs PyYAML and ``strict``."""
+    import yaml
+
+    from dpa_desktop.forms import strict
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormFileError(file, [Finding(file, None, "(bestand)", f"niet leesbaar: {exc}")]) from exc
+    if "\r" in text:  # the universal newlines Path.read_text gave before the bytes were needed
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         # libyaml when present (about ten times faster); one parse gives the nodes
         # (for line numbers) and the data.
-        loader = _Loader(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             root = loader.get_single_node()
             raw = loader.construct_document(root) if root is not None else None
@@ -241,16 +277,16 @@ def load_form(path: Path) -> m.FormSpec:
         raise FormFileError(file, [Finding(file, line, "(bestand)", f"geen geldige YAML: {problem}")]) from exc
     if not isinstance(raw, dict):
         raise FormFileError(file, [Finding(file, 1, "(bestand)", "verwacht een mapping op het hoogste niveau")])
-    data, problems = _tagged(raw)
+    tagged, problems = _tagged(raw)
     tag_findings = [strict.finding(p, root, file) for p in problems]
     try:
-        spec = strict.convert(data, m.FormSpec, root, file)
+        spec = strict.convert(tagged, m.FormSpec, root, file)
     except strict.Invalid as exc:
         findings = sorted(tag_findings + exc.findings, key=lambda f: f.line or 0)
         raise FormFileError(file, findings) from exc
     if tag_findings:
         raise FormFileError(file, tag_findings)
-    findings = _semantic_findings(spec, raw, root, file, path.stem)
+    findings = _semantic_findings(spec, raw, root, file, stem)
     if findings:
         raise FormFileError(file, findings)
     return spec
