@@ -3,13 +3,23 @@ so no test ever touches the user's data or the system keyring."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Test modules load forms (and so write the form, font and hyphenation caches)
+# when they are imported, before any fixture runs: give that a data directory
+# of its own too, never the user's.
+_IMPORT_TIME_DATA = tempfile.mkdtemp(prefix="dpa-tests-")
+os.environ["DPA_DESKTOP_DATA_DIR"] = _IMPORT_TIME_DATA
+atexit.register(shutil.rmtree, _IMPORT_TIME_DATA, True)
 
 
 @pytest.fixture(autouse=True)
