@@ -28,22 +28,25 @@ try:
     runpy.run_module("dpa_desktop", run_name="__main__")
 except SystemExit as exc:
     code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+from reportlab.platypus import paragraph
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "uri": repr(paragraph.uri_pat)}))
 """
 
 
-def _fill_modules(tmp_path: Path) -> tuple[int, set[str]]:
+def _fill_modules(tmp_path: Path) -> tuple[int, set[str], str]:
     answers = tmp_path / "vcare.json"
     answers.write_text(subprocess.run([sys.executable, "-m", "dpa_desktop", "example", "vcare"], check=True,
                                       capture_output=True, text=True).stdout, encoding="utf-8")
     code = _PROBE.replace("ANSWERS", repr(str(answers))).replace("OUT", repr(str(tmp_path / "out")))
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
-    return result["code"], set(result["modules"])
+    return result["code"], set(result["modules"]), result["uri"]
 
 
 def test_fill_leaves_out_modules_it_does_not_need(tmp_path: Path) -> None:
-    code, modules = _fill_modules(tmp_path)
+    code, modules, uri_pattern = _fill_modules(tmp_path)
+    # vcare hyphenates words in its tables; none of them is a URL.
+    assert "not compiled yet" in uri_pattern
     assert code in (0, None)
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 1
     for heavy in ("urllib.request", "http.client", "email.parser", "ssl", "PySide6", "PIL.ExifTags"):
@@ -66,6 +69,13 @@ print(json.dumps({**before, "size": size, "pil_after": "PIL.ExifTags" in sys.mod
 """
 
 
+def test_hyphenating_a_word_without_a_scheme_never_compiles_the_url_pattern() -> None:
+    lazy = LazyPattern(*DEFERRED_PATTERNS[0])
+    assert lazy.match("Verwerkersovereenkomst") is None
+    assert "not compiled yet" in repr(lazy)
+    assert lazy.match("https://www.vcare.nl") is not None
+
+
 def test_reportlab_defers_what_agreements_do_not_use_and_still_has_it(tmp_path: Path) -> None:
     """URL and CJK patterns and Pillow wait for first use, and work when it comes."""
     from PIL import Image
@@ -85,11 +95,13 @@ _URLISH = st.one_of(
     st.text(),
     st.builds(lambda s, h, p: f"{s}://{h}{p}", st.sampled_from(["http", "https", "ftp", ""]),
               st.from_regex(r"[a-zA-Z0-9\-\.éü]{1,30}", fullmatch=True), st.text(max_size=20)),
-    st.sampled_from(["https://www.vcare.nl/privacy", "192.168.0.1", "localhost:8080/x", "mailto:a@b.nl"]),
+    st.sampled_from(["https://www.vcare.nl/privacy", "192.168.0.1", "localhost:8080/x", "mailto:a@b.nl",
+                     "HTTPS://WWW.VCARE.NL", "://x.nl", "ftp://[::1]:21/a", "x://localhost", "verwerkersovereenkomst"]),
+    st.builds(lambda a, b: f"{a}://{b}", st.text(max_size=8), st.text(max_size=30)),
 )
 
 
-_PAIRS = [(LazyPattern(p, f), re._compiler.compile(p, f)) for p, f in DEFERRED_PATTERNS]  # type: ignore[attr-defined]
+_PAIRS = [(LazyPattern(p, f, n), re._compiler.compile(p, f)) for p, f, n in DEFERRED_PATTERNS]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("lazy", "real"), _PAIRS)

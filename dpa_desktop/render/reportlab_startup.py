@@ -6,7 +6,10 @@ our documents never use:
 
 - two regular expressions compiled at import: ``paragraph.uri_pat`` (splitting
   long URLs; case-insensitive over all of Unicode, ≈ 40 ms to compile) and
-  ``textsplit.rx`` (wrapping CJK text, ≈ 7 ms);
+  ``textsplit.rx`` (wrapping CJK text, ≈ 7 ms). reportlab tries ``uri_pat`` on
+  every word it hyphenates, so deferring alone would only move its cost into
+  the first table; but a match needs a literal ``://`` (the scheme group is not
+  optional), so a word without one is answered without compiling;
 - Pillow, imported by ``reportlab.lib.utils`` for raster images (≈ 17 ms).
 
 ``prepare()`` runs before reportlab is imported (from ``dpa_desktop.render``'s
@@ -35,21 +38,32 @@ _URI = (
     "\\.(?!-)(?:[a-z\xa1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?|localhost))(?::\\d{2,5})?"
     "(?:[/?#][^\\s]*)?\\Z"
 )
-DEFERRED_PATTERNS: tuple[tuple[str, int], ...] = (
-    (_URI, re.IGNORECASE),
-    ("([\u2e80-\uffff])", re.UNICODE),
+DEFERRED_PATTERNS: tuple[tuple[str, int, str], ...] = (
+    # (pattern, flags, a substring every match must contain, or "")
+    (_URI, re.IGNORECASE, "://"),
+    ("([\u2e80-\uffff])", re.UNICODE, ""),
 )
 
 
 class LazyPattern:
-    """A compiled pattern that compiles itself on first use."""
+    """A compiled pattern that compiles itself on first use.
 
-    __slots__ = ("_compiled", "_flags", "_pattern")
+    ``needs`` is a substring every match contains: ``match`` on a string
+    without it is None at once, compiled or not.
+    """
 
-    def __init__(self, pattern: str, flags: int) -> None:
+    __slots__ = ("_compiled", "_flags", "_needs", "_pattern")
+
+    def __init__(self, pattern: str, flags: int, needs: str = "") -> None:
         self._pattern = pattern
         self._flags = flags
+        self._needs = needs
         self._compiled: re.Pattern[str] | None = None
+
+    def match(self, string: str, *args: int) -> re.Match[str] | None:
+        if self._needs and not args and self._needs not in string:
+            return None
+        return self.compiled().match(string, *args)
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
@@ -69,9 +83,9 @@ def _defer_patterns() -> None:
     cache = getattr(re, "_cache", None)
     if not isinstance(cache, dict) or not hasattr(re, "_compiler"):
         return
-    for pattern, flags in DEFERRED_PATTERNS:
+    for pattern, flags, needs in DEFERRED_PATTERNS:
         # re keys its cache on (type, pattern, int flags) in Python 3.11-3.13.
-        cache.setdefault((str, pattern, int(flags)), LazyPattern(pattern, int(flags)))
+        cache.setdefault((str, pattern, int(flags)), LazyPattern(pattern, int(flags), needs))
 
 
 def _defer_pillow() -> None:
