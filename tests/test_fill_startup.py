@@ -114,3 +114,24 @@ def test_lazy_pattern_matches_like_the_compiled_one(lazy: LazyPattern, real: re.
     assert lazy.sub(r"\1\0 ", text) == real.sub(r"\1\0 ", text)
     assert lazy.split(text) == real.split(text)
     assert lazy.pattern == real.pattern and lazy.flags == real.flags
+
+
+def test_a_command_pauses_the_cyclic_collector_only_while_it_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    from dpa_desktop import cli
+
+    seen: list[bool] = []
+    real = cli._forms
+
+    def spy() -> int:
+        seen.append(gc.isenabled())
+        return real()
+
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cli, "_forms", spy)
+        assert cli.main(["forms"]) == 0
+    assert seen == [False]
+    assert gc.isenabled()
+    assert "vcare" in capsys.readouterr().out
