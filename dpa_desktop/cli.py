@@ -126,12 +126,20 @@ def _read_answers(path: Path, form_id: str) -> Answers:
 
 
 def _fill(args: argparse.Namespace) -> int:
-    from dpa_desktop.fill import fill
-    from dpa_desktop.forms.loader import load_form_by_id
+    from dpa_desktop.docx_worker import DocxWorker
 
-    spec = load_form_by_id(args.form)
-    answers = _read_answers(args.answers, spec.id)
-    result = fill(spec, answers, args.out)
+    # First thing: the worker's start overlaps everything below (docx_worker.py).
+    worker = DocxWorker.start()
+    try:
+        from dpa_desktop.fill import fill
+        from dpa_desktop.forms.loader import load_form_by_id
+
+        spec = load_form_by_id(args.form)
+        answers = _read_answers(args.answers, spec.id)
+        result = fill(spec, answers, args.out, worker=worker)
+    finally:
+        if worker is not None:
+            worker.stop()
     print(result.docx)
     print(result.pdf)
     if args.register:
@@ -190,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(args_list: list[str]) -> int:
+    if args_list == ["_docx-worker"]:  # docx_worker.WORKER_ARG: fill's helper process, not a command
+        from dpa_desktop.docx_worker import serve
+
+        return serve(sys.stdin.buffer, sys.stdout.buffer)
     _utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(args_list)

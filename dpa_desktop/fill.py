@@ -5,8 +5,10 @@ The one entry point the CLI and the GUI share, so both produce the same files.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -16,6 +18,9 @@ from dpa_desktop.assemble import build_document, output_name
 from dpa_desktop.document import Document
 from dpa_desktop.forms.model import FormSpec
 
+if TYPE_CHECKING:
+    from dpa_desktop.docx_worker import DocxWorker
+
 
 class FillResult(msgspec.Struct, frozen=True):
     name: str
@@ -24,24 +29,43 @@ class FillResult(msgspec.Struct, frozen=True):
     document: Document
 
 
-def render_bytes(doc: Document) -> tuple[bytes, bytes]:
-    """DOCX and PDF of a document as bytes (renderers write files; read them back)."""
+def _docx_bytes(doc: Document) -> bytes:
     from dpa_desktop.render.docx import render_docx
+
+    buffer = io.BytesIO()
+    render_docx(doc, buffer)
+    return buffer.getvalue()
+
+
+def _pdf_bytes(doc: Document) -> bytes:
     from dpa_desktop.render.pdf import render_pdf
 
     with tempfile.TemporaryDirectory(prefix="dpa-") as tmp:
-        docx_path = Path(tmp) / "out.docx"
         pdf_path = Path(tmp) / "out.pdf"
-        render_docx(doc, docx_path)
         render_pdf(doc, pdf_path)
-        return docx_path.read_bytes(), pdf_path.read_bytes()
+        return pdf_path.read_bytes()
 
 
-def fill(spec: FormSpec, answers: Answers, out_dir: Path) -> FillResult:
-    """Validate, assemble and render; raises AnswersInvalid before writing anything."""
+def render_bytes(doc: Document) -> tuple[bytes, bytes]:
+    """DOCX and PDF of a document as bytes."""
+    return _docx_bytes(doc), _pdf_bytes(doc)
+
+
+def fill(spec: FormSpec, answers: Answers, out_dir: Path, *, worker: DocxWorker | None = None) -> FillResult:
+    """Validate, assemble and render; raises AnswersInvalid before writing anything.
+
+    With a ``worker`` (the CLI's), the DOCX is rendered there while this
+    process renders the PDF; whatever the worker does not deliver is rendered
+    here.
+    """
     doc = build_document(spec, answers)
     name = output_name(spec, answers)
-    docx_bytes, pdf_bytes = render_bytes(doc)
+    if worker is not None:
+        worker.send(doc)
+    pdf_bytes = _pdf_bytes(doc)
+    docx_bytes = worker.receive() if worker is not None else None
+    if docx_bytes is None:
+        docx_bytes = _docx_bytes(doc)
     out_dir.mkdir(parents=True, exist_ok=True)
     docx_path = out_dir / f"{name}.docx"
     pdf_path = out_dir / f"{name}.pdf"

@@ -13,6 +13,7 @@ new Qt warnings are never silently ignored.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -53,6 +54,24 @@ def run(exe: Path, args: Sequence[str], env: dict[str, str], cwd: Path,
         raise SmokeFailure(f"{shown}: exit {proc.returncode}, expected {expect_rc}\n"
                            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
     return proc
+
+
+def check_docx_worker(cli: Path, env: dict[str, str], cwd: Path) -> str:
+    import msgspec  # the build machine's copies: the message format is the model's
+
+    from dpa_desktop import document as d
+
+    doc = d.Document(title="Rooktest", subject="", author="", header="",
+                     blocks=(d.Heading("Rooktest"), d.Paragraph(d.plain("Één regel, € 5."))))
+    proc = subprocess.run([str(cli), "_docx-worker"], input=msgspec.msgpack.encode(doc), env=env, cwd=cwd,
+                          capture_output=True, timeout=TIMEOUT_S)
+    if proc.returncode != 0 or not proc.stdout.startswith(b"PK"):
+        raise SmokeFailure(f"docx-worker: exit {proc.returncode}, stderr:\n"
+                           f"{proc.stderr.decode('utf-8', 'replace')}")
+    with zipfile.ZipFile(io.BytesIO(proc.stdout)) as zf:
+        if "Één regel, € 5." not in zf.read("word/document.xml").decode("utf-8"):
+            raise SmokeFailure("docx-worker: the DOCX lacks the text it was sent")
+    return f"docx-worker: {len(proc.stdout)} B DOCX uit de gebundelde python-docx"
 
 
 def unexpected_stderr(stderr: str) -> list[str]:
@@ -131,6 +150,10 @@ def smoke(bundle: Path) -> list[str]:
             raise SmokeFailure("fill: the DOCX has no text")
         results.append(f"fill {FORM}: {docx[0].name} ({docx[0].stat().st_size} B), "
                        f"{pdf[0].name} ({len(pdf_bytes)} B)")
+
+        # 2b. fill's DOCX worker runs inside the bundle. fill renders the DOCX
+        #     itself when the worker fails, so step 2 alone would not notice.
+        results.append(check_docx_worker(cli, env, work))
 
         # 3. bad answers: exit 2 with a Dutch message, no traceback.
         bad = work / "fout.json"

@@ -23,28 +23,39 @@ from dpa_desktop.text import xml_escape
 
 _PROBE = """
 import json, runpy, sys
+from dpa_desktop import docx_worker
+delivered = []
+real_receive = docx_worker.DocxWorker.receive
+def receive(self, *args, **kwargs):
+    docx = real_receive(self, *args, **kwargs)
+    delivered.append(docx is not None)
+    return docx
+docx_worker.DocxWorker.receive = receive
 sys.argv = ["dpa-desktop", "fill", "vcare", "--answers", ANSWERS, "--out", OUT]
 try:
     runpy.run_module("dpa_desktop", run_name="__main__")
 except SystemExit as exc:
     code = exc.code
 from reportlab.platypus import paragraph
-print(json.dumps({"code": code, "modules": sorted(sys.modules), "uri": repr(paragraph.uri_pat)}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "uri": repr(paragraph.uri_pat),
+                  "worker": delivered}))
 """
 
 
-def _fill_modules(tmp_path: Path) -> tuple[int, set[str], str]:
+def _fill_modules(tmp_path: Path) -> tuple[int, set[str], str, list[bool]]:
     answers = tmp_path / "vcare.json"
     answers.write_text(subprocess.run([sys.executable, "-m", "dpa_desktop", "example", "vcare"], check=True,
                                       capture_output=True, text=True).stdout, encoding="utf-8")
     code = _PROBE.replace("ANSWERS", repr(str(answers))).replace("OUT", repr(str(tmp_path / "out")))
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
-    return result["code"], set(result["modules"]), result["uri"]
+    return result["code"], set(result["modules"]), result["uri"], result["worker"]
 
 
 def test_fill_leaves_out_modules_it_does_not_need(tmp_path: Path) -> None:
-    code, modules, uri_pattern = _fill_modules(tmp_path)
+    code, modules, uri_pattern, worker = _fill_modules(tmp_path)
+    assert worker == [True]  # the DOCX came from the worker process
+    assert "docx" not in modules  # ... so this process never imported python-docx
     # vcare hyphenates words in its tables; none of them is a URL.
     assert "not compiled yet" in uri_pattern
     assert code in (0, None)

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -219,8 +219,8 @@ def _text_width(document: Any) -> Emu:
     return Emu(section.page_width - section.left_margin - section.right_margin)
 
 
-def render_docx(doc: d.Document, path: Path) -> None:
-    """Write the DOCX to ``path`` (the caller makes the write atomic)."""
+def render_docx(doc: d.Document, path: Path | IO[bytes]) -> None:
+    """Write the DOCX to ``path`` or a binary stream (the caller makes a file write atomic)."""
     template = template_path()
     document = docx.Document(str(template) if template.is_file() else io.BytesIO(build_template()))
     _set_header(document, doc.header)
@@ -240,7 +240,7 @@ def render_docx(doc: d.Document, path: Path) -> None:
     width = _text_width(document)
     for element in parse_xml(body_xml(doc, int(width / 635))):
         section_props.addprevious(element)
-    document.save(str(path))
+    document.save(path if not isinstance(path, Path) else str(path))
 
 
 if __name__ == "__main__":
