@@ -1,5 +1,5 @@
 """Allow ``python -m dpa_desktop``."""
 
-from dpa_desktop.cli import main
+from dpa_desktop.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -5,7 +5,7 @@ analyses the package as a package and the frozen programs behave exactly like
 the installed ``dpa-desktop`` command: no arguments opens the app.
 """
 
-from dpa_desktop.cli import main
+from dpa_desktop.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run())

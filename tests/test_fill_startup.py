@@ -146,3 +146,23 @@ def test_a_command_pauses_the_cyclic_collector_only_while_it_runs(capsys: pytest
     assert seen == [False]
     assert gc.isenabled()
     assert "vcare" in capsys.readouterr().out
+
+
+def test_the_program_skips_the_exit_collection_only_after_a_command(monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    from dpa_desktop import cli
+
+    monkeypatch.setattr(sys, "argv", ["dpa-desktop", "forms"])
+    try:
+        assert cli.run() == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "vcare" in capsys.readouterr().out
+
+    monkeypatch.setattr(sys, "argv", ["dpa-desktop"])
+    monkeypatch.setattr("dpa_desktop.gui.app.run", lambda: 0)
+    assert cli.run() == 0
+    assert gc.get_freeze_count() == 0
