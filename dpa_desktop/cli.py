@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dpa_desktop import __version__
-from dpa_desktop.errors import AnswersInvalid, DpaError
 
 if TYPE_CHECKING:
     from dpa_desktop.answers import Answers
+    from dpa_desktop.docx_worker import DocxWorker
+    from dpa_desktop.errors import DpaError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -109,6 +110,7 @@ def _example(form_id: str) -> int:
 def _read_answers(path: Path, form_id: str) -> Answers:
     """The answers file for one form; refuses a file written for another form."""
     from dpa_desktop.answers import Answers
+    from dpa_desktop.errors import DpaError
 
     try:
         raw = path.read_bytes()
@@ -125,21 +127,13 @@ def _read_answers(path: Path, form_id: str) -> Answers:
     return answers
 
 
-def _fill(args: argparse.Namespace) -> int:
-    from dpa_desktop.docx_worker import DocxWorker
+def _fill(args: argparse.Namespace, worker: DocxWorker | None) -> int:
+    from dpa_desktop.fill import fill
+    from dpa_desktop.forms.loader import load_form_by_id
 
-    # First thing: the worker's start overlaps everything below (docx_worker.py).
-    worker = DocxWorker.start()
-    try:
-        from dpa_desktop.fill import fill
-        from dpa_desktop.forms.loader import load_form_by_id
-
-        spec = load_form_by_id(args.form)
-        answers = _read_answers(args.answers, spec.id)
-        result = fill(spec, answers, args.out, worker=worker)
-    finally:
-        if worker is not None:
-            worker.stop()
+    spec = load_form_by_id(args.form)
+    answers = _read_answers(args.answers, spec.id)
+    result = fill(spec, answers, args.out, worker=worker)
     print(result.docx)
     print(result.pdf)
     if args.register:
@@ -151,6 +145,7 @@ def _fill(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     from dpa_desktop.answers import normalised
+    from dpa_desktop.errors import DpaError
     from dpa_desktop.forms.loader import load_form_by_id
     from dpa_desktop.review import build_review, review_text
     from dpa_desktop.review.pdf import render_review_pdf
@@ -169,6 +164,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _report(exc: DpaError) -> int:
+    from dpa_desktop.errors import AnswersInvalid
+
     if isinstance(exc, AnswersInvalid):
         print("De antwoorden zijn niet in orde:", file=sys.stderr)
         for problem in exc.problems:
@@ -213,10 +210,24 @@ def run() -> int:
 
 
 def _command(args_list: list[str]) -> int:
-    if args_list == ["_docx-worker"]:  # docx_worker.WORKER_ARG: fill's helper process, not a command
-        from dpa_desktop.docx_worker import serve
+    from dpa_desktop import docx_worker
 
-        return serve(sys.stdin.buffer, sys.stdout.buffer)
+    if args_list == [docx_worker.WORKER_ARG]:  # fill's helper process, not a command
+        return docx_worker.serve(sys.stdin.buffer, sys.stdout.buffer)
+    # fill's DOCX worker starts before this process imports anything heavy, so
+    # the worker's own start overlaps ours (docx_worker.py). Stopped on every
+    # way out: bad arguments, bad answers, errors.
+    worker = docx_worker.DocxWorker.start() if args_list[0] == "fill" else None
+    try:
+        return _dispatch(args_list, worker)
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+def _dispatch(args_list: list[str], worker: DocxWorker | None) -> int:
+    from dpa_desktop.errors import DpaError
+
     _utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(args_list)
@@ -226,7 +237,7 @@ def _command(args_list: list[str]) -> int:
         if args.command == "example":
             return _example(args.form)
         if args.command == "fill":
-            return _fill(args)
+            return _fill(args, worker)
         if args.command == "review":
             return _review(args)
         if args.command in ("register", "backup", "restore", "recover"):

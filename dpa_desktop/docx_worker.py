@@ -17,14 +17,15 @@ closes it; the worker writes the DOCX to stdout and exits 0. An empty stdin
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import msgspec
+if TYPE_CHECKING:
+    from dpa_desktop.document import Document
 
-from dpa_desktop.document import Document
+# msgspec and the document model are imported where used: the CLI starts the
+# worker before it imports them itself.
 
 # The hidden argument that turns ``dpa-desktop`` into the worker (not in --help).
 WORKER_ARG = "_docx-worker"
@@ -60,6 +61,8 @@ class DocxWorker:
         stdin = self._process.stdin
         if stdin is None:
             return
+        import msgspec
+
         try:
             stdin.write(msgspec.msgpack.encode(doc))
             stdin.close()
@@ -94,6 +97,11 @@ class DocxWorker:
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
     """The worker's side: import first, so that overlaps the parent's own start."""
+    import io
+
+    import msgspec
+
+    from dpa_desktop.document import Document
     from dpa_desktop.render.docx import render_docx
 
     data = stdin.read()

@@ -76,8 +76,7 @@ def test_a_hung_worker_is_ended_and_the_fill_goes_on(tmp_path: Path, vcare_doc: 
     assert worker._process.returncode is not None
 
 
-def test_bad_answers_end_the_worker_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def _spy_on_workers(monkeypatch: pytest.MonkeyPatch) -> list[DocxWorker]:
     started: list[DocxWorker] = []
     real_start = DocxWorker.start
 
@@ -88,6 +87,22 @@ def test_bad_answers_end_the_worker_and_exit_2(tmp_path: Path, monkeypatch: pyte
         return worker
 
     monkeypatch.setattr(DocxWorker, "start", spy)
+    return started
+
+
+def test_bad_arguments_end_the_worker_too(monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    started = _spy_on_workers(monkeypatch)
+    with pytest.raises(SystemExit) as exc:
+        main(["fill", "vcare"])
+    assert exc.value.code == 2
+    assert "verplicht" in capsys.readouterr().err
+    assert len(started) == 1 and started[0]._process.returncode is not None
+
+
+def test_bad_answers_end_the_worker_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    started = _spy_on_workers(monkeypatch)
     answers = tmp_path / "a.json"
     answers.write_text('{"form": "vcare", "values": {"kvk": "12"}}', encoding="utf-8")
     assert main(["fill", "vcare", "--answers", str(answers), "--out", str(tmp_path / "out")]) == 2
