@@ -166,3 +166,34 @@ def test_the_program_skips_the_exit_collection_only_after_a_command(monkeypatch:
     monkeypatch.setattr("dpa_desktop.gui.app.run", lambda: 0)
     assert cli.run() == 0
     assert gc.get_freeze_count() == 0
+
+
+def test_rendering_pauses_the_collector_and_gives_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from dpa_desktop import fill
+
+    seen: list[bool] = []
+
+    def docx(doc: object) -> bytes:
+        seen.append(gc.isenabled())
+        return b"PK"
+
+    def broken_pdf(doc: object) -> bytes:
+        seen.append(gc.isenabled())
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(fill, "_docx_bytes", docx)
+    monkeypatch.setattr(fill, "_pdf_bytes", broken_pdf)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        fill.render_bytes(None)  # type: ignore[arg-type]
+    assert seen == [False, False]
+    assert gc.isenabled()  # also after an error
+    gc.disable()
+    try:
+        with fill.collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()
