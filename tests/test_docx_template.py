@@ -67,3 +67,30 @@ def test_each_document_has_its_own_properties_and_header(tmp_path: Path) -> None
     assert opened.sections[0].header.paragraphs[0].text == doc.header
     footer = opened.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "Pagina " in footer
+
+
+def test_every_style_a_document_names_is_in_the_pruned_template() -> None:
+    """The template keeps only the styles agreements use; each one named is defined."""
+    import io
+    import re
+    import zipfile
+
+    from dpa_desktop.answers import example_answers
+    from dpa_desktop.assemble import build_document
+    from dpa_desktop.fill import render_bytes
+    from dpa_desktop.forms.loader import load_forms
+
+    loaded = load_forms()
+    assert len(loaded.forms) == 5
+    for spec in loaded.forms.values():
+        docx_bytes, _ = render_bytes(build_document(spec, example_answers(spec)))
+        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+            defined = set(re.findall(r'w:styleId="([^"]+)"', z.read("word/styles.xml").decode()))
+            named = set()
+            for name in z.namelist():
+                if name.startswith("word/") and name.endswith(".xml"):
+                    named |= set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle|basedOn|next|link) w:val="([^"]+)"',
+                                            z.read(name).decode()))
+            assert named <= defined, (spec.id, named - defined)
+            assert "word/stylesWithEffects.xml" not in z.namelist()
+            assert {"Heading1", "Clause1", "TableText", "SmallText", "Title"} <= defined

@@ -22,6 +22,12 @@ def _twips(points: float) -> int:
     return round(points * 20)
 
 
+# Every paragraph style a body can name (the form model allows heading and
+# clause levels 1-3); the template keeps these and drops the rest.
+STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Clause 1", "Clause 2", "Clause 3",
+          "Small Text", "Table Text")
+
+
 def style_id(name: str) -> str:
     """Word's style id for a style name, as python-docx assigns it ("Heading 1" -> "Heading1")."""
     return name.replace(" ", "")
