@@ -95,6 +95,7 @@ def test_hyphenation_from_the_cache_equals_pyphens_own(monkeypatch: pytest.Monke
     monkeypatch.setattr(pyphen, "hdcache", {})
     cached = hyphenation.load()  # reads the cache
     assert isinstance(cached.hd, hyphenation._CachedHyphDict)
+    assert cached.hd.maxlen == own.hd.maxlen
     for word in WORDS:
         assert list(first.iterate(word)) == list(own.iterate(word)) == list(cached.iterate(word))
 
@@ -103,13 +104,14 @@ def test_a_damaged_cache_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
     dictionary = Path(pyphen.LANGUAGES[hyphenation.LANG])
     cache_file = hyphenation._cache_file(dictionary)
     cache_file.parent.mkdir(parents=True, exist_ok=True)
-    for damage in (b"\x00not marshal", marshal.dumps({"a": "b"}), marshal.dumps([1, 2])):
+    for damage in (b"\x00not marshal", marshal.dumps({"a": "b"}), marshal.dumps([1, 2]),
+                   marshal.dumps((3, {"a": "b"})), marshal.dumps(("x", {"ab": (0, (1,))}))):
         cache_file.write_bytes(damage)
         monkeypatch.setattr(pyphen, "hdcache", {})
         hyph = hyphenation.load()
         assert not isinstance(hyph.hd, hyphenation._CachedHyphDict)
         assert list(hyph.iterate("persoonsgegevens"))
-        assert marshal.loads(cache_file.read_bytes()) == hyph.hd.patterns
+        assert marshal.loads(cache_file.read_bytes()) == (hyph.hd.maxlen, hyph.hd.patterns)
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ import pyphen
 from dpa_desktop import paths, platform
 
 LANG = "nl_NL"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: (maxlen, patterns); maxlen took ≈ 3 ms to recompute
 
 
 def _cache_file(dictionary: Path) -> Path:
@@ -31,8 +31,11 @@ def _cache_file(dictionary: Path) -> Path:
     return paths.cache_dir() / f"hyph-{LANG}-{tag}-v{_CACHE_VERSION}.marshal"
 
 
-def _valid(patterns: Any) -> bool:
-    """A cached table is a dict of str to (int, tuple of int); anything else is rebuilt."""
+def _valid(cached: Any) -> bool:
+    """A cache holds (maxlen, dict of str to (int, tuple of int)); anything else is rebuilt."""
+    if not (isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], int)):
+        return False
+    patterns = cached[1]
     if not isinstance(patterns, dict) or not patterns:
         return False
     key, value = next(iter(patterns.items()))
@@ -53,10 +56,10 @@ def _plain(patterns: dict[str, Any]) -> dict[str, tuple[int, tuple[int, ...]]] |
 class _CachedHyphDict(pyphen.HyphDict):  # type: ignore[misc]  # pyphen is untyped
     """pyphen's dictionary with its pattern table given instead of parsed."""
 
-    def __init__(self, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
+    def __init__(self, maxlen: int, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
         self.patterns = patterns
         self.cache: dict[str, Any] = {}
-        self.maxlen = max(len(key) for key in patterns)
+        self.maxlen = maxlen
 
 
 def load(dictionary: Path | None = None) -> pyphen.Pyphen:
@@ -65,18 +68,18 @@ def load(dictionary: Path | None = None) -> pyphen.Pyphen:
     if path not in pyphen.hdcache:
         cache = _cache_file(path)
         try:
-            patterns = marshal.loads(cache.read_bytes())
+            cached = marshal.loads(cache.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
-            patterns = None
-        if _valid(patterns):
-            pyphen.hdcache[path] = _CachedHyphDict(patterns)
+            cached = None
+        if _valid(cached):
+            pyphen.hdcache[path] = _CachedHyphDict(*cached)
         else:
             parsed = pyphen.HyphDict(path)
             pyphen.hdcache[path] = parsed
             plain = _plain(parsed.patterns)
             if plain is not None:
                 with contextlib.suppress(OSError):  # a read-only cache only costs time
-                    platform.atomic_write(cache, marshal.dumps(plain))
+                    platform.atomic_write(cache, marshal.dumps((parsed.maxlen, plain)))
     return pyphen.Pyphen(filename=path)
 
 
