@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dpa_desktop import __version__
+from dpa_desktop import __version__, collector
 
 if TYPE_CHECKING:
     from dpa_desktop.answers import Answers
@@ -181,17 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dpa_desktop.gui.app import run
 
         return run()
-    # A command runs briefly and builds many objects that live until it exits
-    # (modules, font tables, hyphenation patterns, the PDF's flowables); the
-    # cyclic collector would walk them again and again, ≈ 40 ms of a fill. What
-    # it could free in that time is a few megabytes at most.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # A command runs briefly and builds many objects that live until it exits;
+    # the collector would walk them again and again, ≈ 40 ms of a fill. What it
+    # could free in that time is a few megabytes at most.
+    with collector.paused():
         return _command(args_list)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def run() -> int:

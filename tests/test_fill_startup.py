@@ -171,7 +171,7 @@ def test_the_program_skips_the_exit_collection_only_after_a_command(monkeypatch:
 def test_rendering_pauses_the_collector_and_gives_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from dpa_desktop import fill
+    from dpa_desktop import collector, fill
 
     seen: list[bool] = []
 
@@ -192,7 +192,7 @@ def test_rendering_pauses_the_collector_and_gives_it_back(monkeypatch: pytest.Mo
     assert gc.isenabled()  # also after an error
     gc.disable()
     try:
-        with fill.collector_paused():
+        with collector.paused():
             pass
         assert not gc.isenabled()  # a caller that had paused it keeps it paused
     finally:
