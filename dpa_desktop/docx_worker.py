@@ -17,14 +17,16 @@ closes it; the worker writes the DOCX to stdout and exits 0. An empty stdin
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import subprocess
+
     from dpa_desktop.document import Document
 
-# msgspec and the document model are imported where used: the CLI starts the
+# subprocess, msgspec and the document model are imported where used: every CLI
+# command imports this module (to recognise WORKER_ARG), and fill starts the
 # worker before it imports them itself.
 
 # The hidden argument that turns ``dpa-desktop`` into the worker (not in --help).
@@ -50,6 +52,8 @@ class DocxWorker:
     @classmethod
     def start(cls, command: list[str] | None = None) -> DocxWorker | None:
         """A running worker, or None when no process can be started here."""
+        import subprocess
+
         try:
             process = subprocess.Popen(command or worker_command(), stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -73,6 +77,8 @@ class DocxWorker:
 
     def receive(self, timeout: float = TIMEOUT_S) -> bytes | None:
         """The DOCX, or None if the worker did not make one (the caller renders it)."""
+        import subprocess
+
         if self._ended:
             return None
         try:
