@@ -23,7 +23,6 @@ text ships in forms/); it keeps that test's search meaningful.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib
 import types
@@ -35,7 +34,7 @@ from typing import Any
 import msgspec
 
 import dpa_desktop
-from dpa_desktop import paths
+from dpa_desktop import cache_files, paths
 from dpa_desktop.forms import model as m
 
 # Bump when the layout of a cache file changes.
@@ -69,9 +68,8 @@ def key(form: Path, data: bytes) -> bytes:
 
 def read(form: Path, form_key: bytes) -> m.FormSpec | None:
     """The cached spec of ``form`` if it was made from exactly ``form_key``; None otherwise."""
-    try:
-        blob = cache_file(form).read_bytes()
-    except (OSError, ValueError):  # ValueError: a path the platform cannot represent
+    blob = cache_files.read(cache_file(form))
+    if blob is None:
         return None
     header, newline, payload = blob.partition(b"\n")
     if not newline or header != form_key + b"|" + _checksum(payload).encode("ascii"):
@@ -84,11 +82,8 @@ def read(form: Path, form_key: bytes) -> m.FormSpec | None:
 
 def write(form: Path, form_key: bytes, spec: m.FormSpec) -> None:
     """Keep a spec that loaded without findings; a cache that cannot be written only costs time."""
-    from dpa_desktop import platform  # subprocess, tempfile: only needed when writing
-
     payload = zlib.compress(msgspec.msgpack.encode(spec))
-    with contextlib.suppress(OSError, ValueError):
-        platform.atomic_write(cache_file(form), form_key + b"|" + _checksum(payload).encode("ascii") + b"\n" + payload)
+    cache_files.write(cache_file(form), form_key + b"|" + _checksum(payload).encode("ascii") + b"\n" + payload)
 
 
 # --------------------------------------------------------------------------- fingerprint

@@ -14,7 +14,6 @@ rebuilt; if the cache cannot be written the font is simply parsed each time.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import marshal
@@ -33,7 +32,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-from dpa_desktop import paths, platform
+from dpa_desktop import cache_files, paths
 from dpa_desktop.text import xml_escape as escape
 
 BODY = "Carlito"
@@ -123,10 +122,7 @@ class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
             super().extractInfo(charInfo)
             return
         cache = _cache_file(self.filename, self._ttf_data)
-        try:
-            stored = marshal.loads(cache.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            stored = None
+        stored = cache_files.read_marshal(cache)
         if _valid(stored):
             self.__dict__.update(stored["plain"])
             for key, value in stored["names"].items():
@@ -137,8 +133,7 @@ class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
         super().extractInfo(charInfo)
         data = _dump({key: value for key, value in vars(self).items() if before.get(key, _MISSING) is not value})
         if data is not None:
-            with contextlib.suppress(OSError):  # a read-only cache only costs time
-                platform.atomic_write(cache, data)
+            cache_files.write(cache, data)
 
 
 class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped

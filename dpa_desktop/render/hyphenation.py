@@ -10,7 +10,6 @@ if the cache cannot be written the patterns are simply parsed each time.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import Any
 
 import pyphen
 
-from dpa_desktop import paths, platform
+from dpa_desktop import cache_files, paths
 
 LANG = "nl_NL"
 _CACHE_VERSION = 2  # 2: (maxlen, patterns); maxlen took ≈ 3 ms to recompute
@@ -67,10 +66,7 @@ def load(dictionary: Path | None = None) -> pyphen.Pyphen:
     path = Path(dictionary or pyphen.LANGUAGES[LANG])
     if path not in pyphen.hdcache:
         cache = _cache_file(path)
-        try:
-            cached = marshal.loads(cache.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            cached = None
+        cached = cache_files.read_marshal(cache)
         if _valid(cached):
             pyphen.hdcache[path] = _CachedHyphDict(*cached)
         else:
@@ -78,8 +74,7 @@ def load(dictionary: Path | None = None) -> pyphen.Pyphen:
             pyphen.hdcache[path] = parsed
             plain = _plain(parsed.patterns)
             if plain is not None:
-                with contextlib.suppress(OSError):  # a read-only cache only costs time
-                    platform.atomic_write(cache, marshal.dumps((parsed.maxlen, plain)))
+                cache_files.write(cache, marshal.dumps((parsed.maxlen, plain)))
     return pyphen.Pyphen(filename=path)
 
 

@@ -1,0 +1,40 @@
+"""Reading and writing files in the cache directory (forms, fonts, hyphenation).
+
+Every cache is only a speed-up: a file that cannot be read is a miss, and one
+that cannot be written costs the time again next run; neither ever reaches the
+user. ValueError counts as "cannot": a data directory the platform cannot
+represent raises it instead of OSError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+from pathlib import Path
+from typing import Any
+
+
+def read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def read_marshal(path: Path) -> Any:
+    """The marshal data in ``path``, or None; the caller still checks its shape."""
+    blob = read(path)
+    if blob is None:
+        return None
+    try:
+        return marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write(path: Path, data: bytes) -> None:
+    """Atomically, so a crash never leaves half a cache file that looks whole."""
+    from dpa_desktop import platform  # tempfile: only needed when writing
+
+    with contextlib.suppress(OSError, ValueError):
+        platform.atomic_write(path, data)
