@@ -227,7 +227,9 @@ def _prune_styles(document: Any) -> None:
     todo = list(wanted)
     while todo:
         style = by_id.get(todo.pop())
-        for link in style.iterchildren(*_STYLE_LINKS) if style is not None else ():
+        if style is None:  # named but not defined here: nothing to follow
+            continue
+        for link in style.iterchildren(*_STYLE_LINKS):
             if (target := link.get(qn("w:val"))) not in wanted:
                 wanted.add(target)
                 todo.append(target)
