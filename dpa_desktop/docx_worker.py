@@ -17,6 +17,7 @@ closes it; the worker writes the DOCX to stdout and exits 0. An empty stdin
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import IO, TYPE_CHECKING
 
@@ -36,10 +37,29 @@ TIMEOUT_S = 60.0
 
 
 def worker_command() -> list[str]:
-    """The same program: the frozen executable itself, or this interpreter's module."""
+    """The same program: the frozen executable itself, or this interpreter's module.
+
+    Not frozen, the worker skips ``site`` (``-S``) and gets this process's
+    import path instead (``worker_environment``): site's work is finding that
+    path, and its ``.pth`` files import modules the worker never uses (≈ 20 ms
+    here, a tenth of the worker, which can otherwise be the last to finish).
+    """
     if getattr(sys, "frozen", False):
         return [sys.executable, WORKER_ARG]
-    return [sys.executable, "-m", "dpa_desktop", WORKER_ARG]
+    return [sys.executable, "-S", "-m", "dpa_desktop", WORKER_ARG]
+
+
+def worker_environment() -> dict[str, str] | None:
+    """The worker's environment: this one, with the import path that found this package.
+
+    The package's own folder comes first: an editable install finds it through
+    an import hook that only ``site`` would set up. None (inherit) when frozen.
+    """
+    if getattr(sys, "frozen", False):
+        return None
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    entries = [package_root, *(entry for entry in sys.path if entry and entry != package_root)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(entries)}
 
 
 class DocxWorker:
@@ -54,9 +74,10 @@ class DocxWorker:
         """A running worker, or None when no process can be started here."""
         import subprocess
 
+        env = None if command else worker_environment()
         try:
             process = subprocess.Popen(command or worker_command(), stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         except OSError:
             return None
         return cls(process)

@@ -15,7 +15,7 @@ from dpa_desktop.answers import example_answers
 from dpa_desktop.assemble import build_document
 from dpa_desktop.cli import main
 from dpa_desktop.document import Document
-from dpa_desktop.docx_worker import DocxWorker, serve, worker_command
+from dpa_desktop.docx_worker import DocxWorker, serve, worker_command, worker_environment
 from dpa_desktop.fill import fill, render_bytes
 from dpa_desktop.forms.loader import load_form_by_id
 
@@ -111,9 +111,14 @@ def test_bad_answers_end_the_worker_and_exit_2(tmp_path: Path, monkeypatch: pyte
     assert not (tmp_path / "out").exists()
 
 
-def test_the_worker_is_the_same_program() -> None:
+def test_the_worker_is_the_same_program(tmp_path: Path, vcare_doc: Document) -> None:
     assert worker_command()[-1] == "_docx-worker"
-    assert subprocess.run(worker_command(), input=b"", capture_output=True, timeout=60).returncode == 0
+    # Without site (-S), from a folder where the package is not importable by
+    # itself: the import path it is given is all it needs.
+    proc = subprocess.run(worker_command(), input=msgspec.msgpack.encode(vcare_doc), capture_output=True,
+                          timeout=60, cwd=tmp_path, env=worker_environment())
+    assert proc.returncode == 0, proc.stderr
+    assert _parts(proc.stdout) == _parts(render_bytes(vcare_doc)[0])
     help_text = subprocess.run([sys.executable, "-m", "dpa_desktop", "--help"], capture_output=True,
                                text=True, timeout=60).stdout
     assert "_docx-worker" not in help_text
@@ -122,3 +127,4 @@ def test_the_worker_is_the_same_program() -> None:
 def test_a_frozen_app_runs_itself_as_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert worker_command() == [sys.executable, "_docx-worker"]
+    assert worker_environment() is None  # the bundle finds its own modules
