@@ -198,6 +198,10 @@ def smoke(bundle: Path) -> list[str]:
                 raise SmokeFailure(f"{exe.name}: the main window was not shown:\n{proc.stdout}")
             if "annuleren='Annuleren'" not in report[0]:
                 raise SmokeFailure(f"{exe.name}: Qt's Dutch translation not loaded: {report[0]}")
+            # Qt's plugin folder inside this bundle (its start, so without the closing quote).
+            plugins = f"qtplugins={str(exe.parent / '_internal' / 'PySide6')!r}"[:-1]
+            if plugins not in report[0]:
+                raise SmokeFailure(f"{exe.name}: Qt was not set up for the bundle (gui/frozen_qt.py): {report[0]}")
             if "formuliermeldingen=[]" not in report[0]:
                 raise SmokeFailure(f"{exe.name}: the shipped forms did not all load: {report[0]}")
             results.append(f"{exe.name}: {report[0]}, exit 0")

@@ -76,3 +76,66 @@ def test_the_app_icon_has_the_sizes_windows_asks_for() -> None:
     with Image.open(ROOT / "resources" / "icons" / "dpa-desktop.png") as png:
         assert png.size == (256, 256)
         assert png.mode == "RGBA"
+
+
+def _fake_pyinstaller_helpers(monkeypatch: pytest.MonkeyPatch, calls: list[tuple[str, ...]]) -> None:
+    """Stand-ins for PyInstaller's ``_pyi_rth_utils``, which only exists inside a bundle."""
+    helpers = ModuleType("_pyi_rth_utils")
+    qt = ModuleType("_pyi_rth_utils.qt")
+    qt.ensure_single_qt_bindings_package = lambda name: calls.append(("single", name))  # type: ignore[attr-defined]
+    qt.create_embedded_qt_conf = lambda name, folder: calls.append(("qt.conf", name, folder))  # type: ignore[attr-defined]
+    helpers.qt = qt  # type: ignore[attr-defined]
+    helpers.prepend_path_to_environment_variable = (  # type: ignore[attr-defined]
+        lambda path, name: calls.append(("prepend", name, path)))
+    monkeypatch.setitem(sys.modules, "_pyi_rth_utils", helpers)
+    monkeypatch.setitem(sys.modules, "_pyi_rth_utils.qt", qt)
+
+
+@pytest.mark.parametrize("windows", [True, False])
+def test_the_frozen_gui_sets_qt_up_as_pyinstallers_hook_did(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                           windows: bool) -> None:
+    from dpa_desktop.gui import frozen_qt
+
+    calls: list[tuple[str, ...]] = []
+    _fake_pyinstaller_helpers(monkeypatch, calls)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.setattr(frozen_qt, "_prepared", False)
+    for name in ("QT_PLUGIN_PATH", "QML2_IMPORT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    qt = tmp_path / "PySide6" if windows else tmp_path / "PySide6" / "Qt"
+
+    assert frozen_qt.prepare(windows=windows) is True
+    assert os.environ["QT_PLUGIN_PATH"] == str(qt / "plugins")
+    assert os.environ["QML2_IMPORT_PATH"] == str(qt / "qml")
+    expected = [("single", "PySide6"), *([("prepend", "PATH", str(tmp_path))] if windows else []),
+                ("qt.conf", "PySide6", str(qt))]
+    assert calls == expected
+    assert frozen_qt.prepare(windows=windows) is False  # once: PyInstaller's helper refuses a second time
+    assert calls == expected
+
+
+def test_outside_a_bundle_the_gui_leaves_qt_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dpa_desktop.gui import frozen_qt
+
+    monkeypatch.delattr(sys, "frozen", raising=False)
+    monkeypatch.setattr(frozen_qt, "_prepared", False)
+    before = dict(os.environ)
+    assert frozen_qt.prepare() is False
+    assert dict(os.environ) == before
+
+
+def test_the_spec_drops_only_runtime_hooks_the_app_does_without() -> None:
+    """The bundle runs without PyInstaller's multiprocessing hook: nothing here may use multiprocessing."""
+    import ast
+
+    users = []
+    for path in sorted((ROOT / "dpa_desktop").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            users += [f"{path.name}: {name}" for name in names
+                      if name.split(".")[0] == "multiprocessing" or name == "concurrent.futures"]
+    assert users == []
+    spec = (ROOT / "installers" / "dpa-desktop.spec").read_text(encoding="utf-8")
+    assert 'DROPPED_RUNTIME_HOOKS = {"pyi_rth_pyside6", "pyi_rth_multiprocessing"}' in spec

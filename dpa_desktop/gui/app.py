@@ -66,8 +66,9 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
     """Let the frozen build's smoke test start the real app without a person to close it.
 
     The report line proves the window was shown, Qt's Dutch translation was
-    found inside the bundle (standard buttons would read Cancel otherwise), and
-    which messages about form files the user sees (a damaged form must be named).
+    found inside the bundle (standard buttons would read Cancel otherwise),
+    where Qt looks for its plugins (set up in the bundle by gui/frozen_qt.py),
+    and which messages about form files the user sees (a damaged form must be named).
     The report waits for the forms to load, however slow the machine; then
     every dialog that is or comes up (the first-start profile, the recovery
     code) is closed until the app has quit, since a modal dialog opened after
@@ -98,8 +99,9 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
         notices = [label.text() for label in window.findChildren(QLabel)
                    if label.isVisible() and ".yaml" in label.text()]
+        plugins = os.environ.get("QT_PLUGIN_PATH", "")
         print(f"smoke: venster={window.windowTitle()!r} zichtbaar={window.isVisible()} "
-              f"annuleren={cancel!r} formuliermeldingen={notices!r}", flush=True)
+              f"annuleren={cancel!r} qtplugins={plugins!r} formuliermeldingen={notices!r}", flush=True)
         closer = QTimer(app)
         closer.timeout.connect(close_everything)
         closer.start(poll_ms)
