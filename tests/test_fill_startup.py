@@ -74,9 +74,13 @@ import io, json, sys
 import dpa_desktop.render.pdf
 from reportlab.lib import textsplit
 from reportlab.platypus import paragraph
-before = {"uri": repr(paragraph.uri_pat), "cjk": repr(textsplit.rx), "pil": "PIL.ExifTags" in sys.modules}
+before = {"uri": repr(paragraph.uri_pat), "cjk": repr(textsplit.rx), "pil": "PIL.ExifTags" in sys.modules,
+          "fontify": type(sys.modules["reportlab.lib.PyFontify"]).__name__}
 size = __import__("reportlab.lib.utils", fromlist=["x"]).ImageReader(io.BytesIO(PNG)).getSize()
-print(json.dumps({**before, "size": size, "pil_after": "PIL.ExifTags" in sys.modules}))
+from reportlab.lib import PyFontify
+tags = PyFontify.fontify("x = 'a'  # b")
+print(json.dumps({**before, "size": size, "pil_after": "PIL.ExifTags" in sys.modules,
+                  "tags": [tag[0] for tag in tags], "fontify_after": type(PyFontify).__name__}))
 """
 
 
@@ -88,7 +92,7 @@ def test_hyphenating_a_word_without_a_scheme_never_compiles_the_url_pattern() ->
 
 
 def test_reportlab_defers_what_agreements_do_not_use_and_still_has_it(tmp_path: Path) -> None:
-    """URL and CJK patterns and Pillow wait for first use, and work when it comes."""
+    """URL and CJK patterns, Pillow and PyFontify wait for first use, and work when it comes."""
     from PIL import Image
 
     png = tmp_path / "a.png"
@@ -100,6 +104,8 @@ def test_reportlab_defers_what_agreements_do_not_use_and_still_has_it(tmp_path: 
     assert "LazyPattern" in out["cjk"] and "not compiled yet" in out["cjk"]
     assert out["pil"] is False
     assert out["size"] == [3, 2] and out["pil_after"] is True
+    assert out["fontify"] == "_LazyModule"
+    assert out["tags"] == ["string", "comment"] and out["fontify_after"] == "module"
 
 
 _URLISH = st.one_of(

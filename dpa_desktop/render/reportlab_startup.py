@@ -10,13 +10,15 @@ our documents never use:
   every word it hyphenates, so deferring alone would only move its cost into
   the first table; but a match needs a literal ``://`` (the scheme group is not
   optional), so a word without one is answered without compiling;
-- Pillow, imported by ``reportlab.lib.utils`` for raster images (≈ 17 ms).
+- Pillow, imported by ``reportlab.lib.utils`` for raster images (≈ 17 ms);
+- ``reportlab.lib.PyFontify``, which colours Python source for
+  ``PythonPreformatted`` (≈ 3 ms, most of it compiling its patterns).
 
 ``prepare()`` runs before reportlab is imported (from ``dpa_desktop.render``'s
 ``__init__``). It leaves a stand-in in ``re``'s own cache for each of the two
 patterns, which compiles the real pattern the first time it is used, and
-registers Pillow's ``PIL.Image`` with the standard library's ``LazyLoader``,
-which runs the module the first time one of its attributes is read. Nothing
+registers the two modules with the standard library's ``LazyLoader``, which
+runs a module the first time one of its attributes is read. Nothing
 changes in what reportlab does, only when it pays for it; if a reportlab
 upgrade changes a pattern, that pattern is simply compiled at import again (a
 test notices). Where the interpreter's ``re`` internals differ, nothing is
@@ -88,20 +90,24 @@ def _defer_patterns() -> None:
         cache.setdefault((str, pattern, int(flags)), LazyPattern(pattern, int(flags), needs))
 
 
-def _defer_pillow() -> None:
-    if "PIL.Image" in sys.modules:
+DEFERRED_MODULES = ("PIL.Image", "reportlab.lib.PyFontify")
+
+
+def _defer_module(name: str) -> None:
+    if name in sys.modules:
         return
     try:
-        spec = importlib.util.find_spec("PIL.Image")
+        spec = importlib.util.find_spec(name)  # imports the parent package, which is cheap
     except (ImportError, ValueError):
         return
     if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
         return
     spec.loader = importlib.util.LazyLoader(spec.loader)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["PIL.Image"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
-    sys.modules["PIL"].__dict__["Image"] = module
+    parent, _, child = name.rpartition(".")
+    sys.modules[parent].__dict__[child] = module
 
 
 def prepare() -> None:
@@ -109,4 +115,5 @@ def prepare() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
     _defer_patterns()
-    _defer_pillow()
+    for name in DEFERRED_MODULES:
+        _defer_module(name)
