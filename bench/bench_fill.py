@@ -4,6 +4,8 @@ Targets (issue 2): DOCX plus PDF for vcare in at most 150 ms in process; the
 whole ``dpa-desktop fill`` process at least 5x faster than LibreOffice's
 headless conversion of the same DOCX to PDF alone. The two processes are timed
 alternately in one run, so a noisy machine slows both alike and the ratio holds.
+When the frozen app has been built (installers/dist), its ``fill`` joins the
+alternation, since that is the program a practice runs.
 
     python bench/bench_fill.py [--rounds N]
 """
@@ -46,7 +48,18 @@ def _env(work: Path) -> dict[str, str]:
     return env
 
 
-def side_by_side(rounds: int, work: Path) -> tuple[list[float], list[float]]:
+BUNDLE = Path(__file__).resolve().parent.parent / "installers" / "dist" / "dpa-desktop"
+
+
+def frozen_cli() -> Path | None:
+    """The frozen command line of ``python installers/build.py``, when it has been built."""
+    for name in ("dpa-desktop.exe", "dpa-desktop"):
+        if (BUNDLE / name).is_file():
+            return BUNDLE / name
+    return None
+
+
+def side_by_side(rounds: int, work: Path) -> tuple[list[float], list[float], list[float]]:
     answers = work / "vcare.json"
     answers.write_text(
         subprocess.run([sys.executable, "-m", "dpa_desktop", "example", "vcare"], check=True,
@@ -63,7 +76,11 @@ def side_by_side(rounds: int, work: Path) -> tuple[list[float], list[float]]:
     lo_cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
               "--convert-to", "pdf", "--outdir", str(work / "lo"), str(docx)]
     subprocess.run(lo_cmd, check=True, capture_output=True)  # first start creates the profile
-    fill_times, lo_times = [], []
+    frozen = frozen_cli()
+    frozen_cmd = None if frozen is None else [str(frozen), *fill_cmd[3:-1], str(work / "frozen")]
+    if frozen_cmd is not None:
+        subprocess.run(frozen_cmd, check=True, capture_output=True)  # warm: its own caches
+    fill_times, lo_times, frozen_times = [], [], []
     for _ in range(rounds):
         start = time.perf_counter()
         subprocess.run(fill_cmd, check=True, capture_output=True, env=env)
@@ -71,7 +88,11 @@ def side_by_side(rounds: int, work: Path) -> tuple[list[float], list[float]]:
         start = time.perf_counter()
         subprocess.run(lo_cmd, check=True, capture_output=True)
         lo_times.append(time.perf_counter() - start)
-    return fill_times, lo_times
+        if frozen_cmd is not None:
+            start = time.perf_counter()
+            subprocess.run(frozen_cmd, check=True, capture_output=True)
+            frozen_times.append(time.perf_counter() - start)
+    return fill_times, lo_times, frozen_times
 
 
 _LAPS = """
@@ -118,12 +139,17 @@ def main() -> None:
     print(f"in process, DOCX+PDF for vcare: median {statistics.median(times) * 1000:.0f} ms, "
           f"min {min(times) * 1000:.0f} ms (target <= 150 ms)")
     with tempfile.TemporaryDirectory() as tmp:
-        fill_t, lo_t = side_by_side(args.rounds, Path(tmp))
+        fill_t, lo_t, frozen_t = side_by_side(args.rounds, Path(tmp))
         print("one fresh process, step by step:")
         process_laps(Path(tmp))
     f, lo = statistics.median(fill_t), statistics.median(lo_t)
     print(f"whole fill process: median {f * 1000:.0f} ms; LibreOffice DOCX->PDF alone: median "
           f"{lo * 1000:.0f} ms; ratio {lo / f:.1f}x (target >= 5x)")
+    if frozen_t:
+        fz = statistics.median(frozen_t)
+        print(f"frozen app's fill ({BUNDLE.name}, same run): median {fz * 1000:.0f} ms; ratio {lo / fz:.1f}x")
+    else:
+        print("frozen app: not built (python installers/build.py), not measured")
 
 
 if __name__ == "__main__":
