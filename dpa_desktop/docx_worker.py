@@ -21,6 +21,8 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING
 
+from dpa_desktop import paths
+
 if TYPE_CHECKING:
     import subprocess
 
@@ -44,7 +46,7 @@ def worker_command() -> list[str]:
     path, and its ``.pth`` files import modules the worker never uses (≈ 20 ms
     here, a tenth of the worker, which can otherwise be the last to finish).
     """
-    if getattr(sys, "frozen", False):
+    if paths.bundle_root() is not None:
         return [sys.executable, WORKER_ARG]
     return [sys.executable, "-S", "-m", "dpa_desktop", WORKER_ARG]
 
@@ -52,12 +54,13 @@ def worker_command() -> list[str]:
 def worker_environment() -> dict[str, str] | None:
     """The worker's environment: this one, with the import path that found this package.
 
-    The package's own folder comes first: an editable install finds it through
-    an import hook that only ``site`` would set up. None (inherit) when frozen.
+    The folder this package is imported from comes first: an editable install
+    finds it through an import hook that only ``site`` would set up. None
+    (inherit) when frozen.
     """
-    if getattr(sys, "frozen", False):
+    if paths.bundle_root() is not None:
         return None
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    package_root = str(paths.install_root())
     entries = [package_root, *(entry for entry in sys.path if entry and entry != package_root)]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(entries)}
 

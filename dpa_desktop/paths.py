@@ -11,7 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
+# platformdirs is imported where a user folder is asked for: every CLI command
+# imports this module (docx_worker asks bundle_root()) before it starts fill's
+# worker, and only some commands ever need a user folder.
 
 APP_NAME = "DPA Desktop"
 APP_AUTHOR = "DPA Desktop"
@@ -19,12 +21,24 @@ DATA_DIR_ENV = "DPA_DESKTOP_DATA_DIR"
 FORMS_DIR_ENV = "DPA_DESKTOP_FORMS_DIR"
 
 
-def install_root() -> Path:
-    """Where forms/ and resources/ live: the source tree, or the frozen bundle."""
+def bundle_root() -> Path | None:
+    """The frozen app's folder (PyInstaller's ``_MEIPASS``), or None when run from Python.
+
+    The one test for "are we the frozen app": the install root, fill's worker
+    command and the GUI's Qt set-up all follow from it.
+    """
     frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
+    if getattr(sys, "frozen", False) and isinstance(frozen_root, str) and frozen_root:
         return Path(frozen_root)
-    return Path(__file__).resolve().parent.parent
+    return None
+
+
+def install_root() -> Path:
+    """Where forms/ and resources/ live: the source tree, or the frozen bundle.
+
+    From source this is also the folder the package is imported from.
+    """
+    return bundle_root() or Path(__file__).resolve().parent.parent
 
 
 def forms_dir() -> Path:
@@ -45,11 +59,13 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override)
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
 
 
 def cache_dir() -> Path:
-    """Rebuildable speed-ups (parsed hyphenation patterns); safe to delete at any time.
+    """Rebuildable speed-ups (validated forms, font tables, hyphenation patterns); safe to delete.
 
     Beside the data when ``DPA_DESKTOP_DATA_DIR`` is set, so tests and portable
     installs never write to the user's real cache.
@@ -57,9 +73,13 @@ def cache_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override) / "cache"
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
 
 
 def documents_output_dir() -> Path:
     """Default folder for generated agreements: Documenten/Verwerkersovereenkomsten."""
+    import platformdirs
+
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"

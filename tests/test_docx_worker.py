@@ -124,7 +124,8 @@ def test_the_worker_is_the_same_program(tmp_path: Path, vcare_doc: Document) -> 
     assert "_docx-worker" not in help_text
 
 
-def test_a_frozen_app_runs_itself_as_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_frozen_app_runs_itself_as_the_worker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert worker_command() == [sys.executable, "_docx-worker"]
     assert worker_environment() is None  # the bundle finds its own modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,18 @@ def test_the_cache_sits_beside_an_overridden_data_dir_and_otherwise_in_the_users
     import platformdirs
 
     assert paths.cache_dir() == Path(platformdirs.user_cache_dir(paths.APP_NAME, paths.APP_AUTHOR))
+
+
+def test_forms_and_resources_come_from_the_bundle_when_frozen_and_the_source_tree_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dpa_desktop import paths
+
+    monkeypatch.delattr(sys, "frozen", raising=False)
+    source = Path(paths.__file__).resolve().parent.parent
+    assert paths.bundle_root() is None
+    assert paths.install_root() == source and (source / "forms").is_dir()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert paths.bundle_root() == tmp_path
+    assert paths.resources_dir() == tmp_path / "resources"

@@ -17,6 +17,8 @@ import os
 import sys
 from types import ModuleType
 
+from dpa_desktop import paths
+
 _prepared = False
 
 
@@ -28,9 +30,10 @@ def qt_folder(meipass: str, *, windows: bool) -> str:
 def prepare(*, windows: bool = sys.platform == "win32") -> bool:
     """Set Qt up for the bundle, once; False (nothing done) outside a frozen app."""
     global _prepared
-    meipass = getattr(sys, "_MEIPASS", None)
-    if _prepared or not getattr(sys, "frozen", False) or not isinstance(meipass, str):
+    bundle = paths.bundle_root()
+    if _prepared or bundle is None:
         return False
+    meipass = str(bundle)
     helpers = _pyinstaller_helpers()
     helpers.qt.ensure_single_qt_bindings_package("PySide6")
     folder = qt_folder(meipass, windows=windows)
