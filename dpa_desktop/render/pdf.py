@@ -286,14 +286,15 @@ def _story(doc: d.Document) -> list[Flowable]:
             indent = INDENT[block.level]
             bullet_indent = 0.0 if block.level == 1 else INDENT[block.level - 1]
             # A bullet label is plain text in one font (no markup): pick one that has it.
-            bullet_font = fonts.BODY if fonts.covers(fonts.BODY, block.label) else fonts.FALLBACK
+            label = fonts.label_text(block.label)
+            bullet_font = fonts.BODY if fonts.covers(fonts.BODY, label) else fonts.FALLBACK
             fonts.register(bullet_font)
             style = numbered.get((block.level, bullet_font))
             if style is None:
                 style = numbered[block.level, bullet_font] = ParagraphStyle(
                     f"num{block.level}", parent=styles["body"], leftIndent=indent,
                     bulletIndent=bullet_indent, bulletFontName=bullet_font, bulletFontSize=BODY_SIZE)
-            bullet = escape(block.label) if block.label else None
+            bullet = escape(label) if label else None
             story.append(para(_inline(block.spans), style, bullet))
         elif isinstance(block, d.Table):
             story.append(_table(block, styles))
