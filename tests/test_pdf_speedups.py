@@ -105,13 +105,14 @@ def test_a_damaged_cache_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
     cache_file = hyphenation._cache_file(dictionary)
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     for damage in (b"\x00not marshal", marshal.dumps({"a": "b"}), marshal.dumps([1, 2]),
-                   marshal.dumps((3, {"a": "b"})), marshal.dumps(("x", {"ab": (0, (1,))}))):
+                   marshal.dumps((3, {"a": "b"})), marshal.dumps(("x", {"ab": (0, b"\x01")})),
+                   marshal.dumps((8, {"ab": (0, (1,))}))):  # the previous format: values as a tuple
         cache_file.write_bytes(damage)
         monkeypatch.setattr(pyphen, "hdcache", {})
         hyph = hyphenation.load()
         assert not isinstance(hyph.hd, hyphenation._CachedHyphDict)
         assert list(hyph.iterate("persoonsgegevens"))
-        assert marshal.loads(cache_file.read_bytes()) == (hyph.hd.maxlen, hyph.hd.patterns)
+        assert marshal.loads(cache_file.read_bytes()) == (hyph.hd.maxlen, hyphenation._plain(hyph.hd.patterns))
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

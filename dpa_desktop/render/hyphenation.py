@@ -2,8 +2,8 @@
 
 pyphen parses its 16,000 Dutch patterns from text on first use, about 130 ms
 in every process that writes a PDF. The parsed table is kept in the cache
-directory as ``marshal`` data (plain dicts, tuples and ints, no code) and loads
-in about 10 ms. The cache names pyphen's version and the dictionary's size and
+directory as ``marshal`` data (plain dicts, tuples, ints and bytes, no code)
+and loads in about 6 ms. The cache names pyphen's version and the dictionary's size and
 time, so an upgrade rebuilds it; an unreadable or odd cache is rebuilt too, and
 if the cache cannot be written the patterns are simply parsed each time.
 """
@@ -21,7 +21,10 @@ import pyphen
 from dpa_desktop import cache_files, paths
 
 LANG = "nl_NL"
-_CACHE_VERSION = 2  # 2: (maxlen, patterns); maxlen took ≈ 3 ms to recompute
+# 2: (maxlen, patterns); maxlen took ≈ 3 ms to recompute.
+# 3: each pattern's values as bytes, not a tuple of ints: 16,000 fewer tuples
+#    to build, ≈ 9 → 6 ms to load (pyphen only iterates and measures them).
+_CACHE_VERSION = 3
 
 
 def _cache_file(dictionary: Path) -> Path:
@@ -31,7 +34,7 @@ def _cache_file(dictionary: Path) -> Path:
 
 
 def _valid(cached: Any) -> bool:
-    """A cache holds (maxlen, dict of str to (int, tuple of int)); anything else is rebuilt."""
+    """A cache holds (maxlen, dict of str to (int, bytes)); anything else is rebuilt."""
     if not (isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], int)):
         return False
     patterns = cached[1]
@@ -39,23 +42,27 @@ def _valid(cached: Any) -> bool:
         return False
     key, value = next(iter(patterns.items()))
     return (isinstance(key, str) and isinstance(value, tuple) and len(value) == 2
-            and isinstance(value[0], int) and isinstance(value[1], tuple))
+            and isinstance(value[0], int) and isinstance(value[1], bytes))
 
 
-def _plain(patterns: dict[str, Any]) -> dict[str, tuple[int, tuple[int, ...]]] | None:
-    """The table as marshal-able data, or None if it uses pyphen's alternative patterns."""
-    out: dict[str, tuple[int, tuple[int, ...]]] = {}
+def _plain(patterns: dict[str, Any]) -> dict[str, tuple[int, bytes]] | None:
+    """The table as marshal-able data, or None if it uses pyphen's alternative patterns.
+
+    A pattern's values are hyphenation priorities (digits in the file), so they
+    fit in bytes, which pyphen reads as it reads a tuple of ints.
+    """
+    out: dict[str, tuple[int, bytes]] = {}
     for key, (start, values) in patterns.items():
-        if any(type(v) is not int for v in values):
+        if any(type(v) is not int or not 0 <= v <= 255 for v in values):
             return None
-        out[key] = (start, tuple(values))
+        out[key] = (start, bytes(values))
     return out
 
 
 class _CachedHyphDict(pyphen.HyphDict):  # type: ignore[misc]  # pyphen is untyped
     """pyphen's dictionary with its pattern table given instead of parsed."""
 
-    def __init__(self, maxlen: int, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
+    def __init__(self, maxlen: int, patterns: dict[str, tuple[int, bytes]]) -> None:
         self.patterns = patterns
         self.cache: dict[str, Any] = {}
         self.maxlen = maxlen
