@@ -54,9 +54,10 @@ def worker_command() -> list[str]:
 def worker_environment() -> dict[str, str] | None:
     """The worker's environment: this one, with the import path that found this package.
 
-    The folder this package is imported from comes first: an editable install
-    finds it through an import hook that only ``site`` would set up. None
-    (inherit) when frozen.
+    The folder this package is imported from comes first: an installed package
+    may be found only through what ``site`` sets up (a ``.pth`` path entry, or
+    setuptools's import hook for other editable layouts), which ``-S`` skips.
+    None (inherit) when frozen.
     """
     if paths.bundle_root() is not None:
         return None
