@@ -113,6 +113,8 @@ class Document(msgspec.Struct, frozen=True):
     header: str
     blocks: tuple[Block, ...]
     keywords: str = ""
+    # What a person typed (the answers' text as filled in): no cache may keep it.
+    private: tuple[str, ...] = ()
 
     def words(self) -> list[str]:
         """Every word a reader sees, in order: what both renderers must show."""

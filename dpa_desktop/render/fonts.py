@@ -46,6 +46,7 @@ _WIDTHS_KEPT = 20_000
 _CACHE_VERSION = 1
 _MISSING = object()
 _PLAIN_TYPES = frozenset({int, float, str, bytes, bool, type(None), tuple, list, dict})
+_METRICS: dict[str, str] = {}  # font file name -> its cache file's stem (see metrics_id)
 
 
 def _cache_file(filename: str, data: bytes) -> Path:
@@ -122,6 +123,7 @@ class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
             super().extractInfo(charInfo)
             return
         cache = _cache_file(self.filename, self._ttf_data)
+        _METRICS[self.filename] = cache.stem  # names the file's bytes and all else its metrics depend on
         stored = cache_files.read_marshal(cache)
         if _valid(stored):
             self.__dict__.update(stored["plain"])
@@ -152,6 +154,7 @@ class _SubsetFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         # names its face class inline: this builds a _CachedFace instead.
         self.fontName = name
         self.face = _CachedFace(filename)
+        self._metrics_id = _METRICS.get(filename)
         self.encoding = TTEncoding()
         self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
         self._asciiReadable = rl_config.ttfAsciiReadable
@@ -224,6 +227,14 @@ _map_families()  # from import on, whichever writer builds its paragraphs first
 def register_fonts() -> None:
     """All five, for writers that do not track which they use."""
     register(*_FILES)
+
+
+def metrics_id(font_name: str) -> str | None:
+    """A name for the metrics of a registered font (its cache file's, from the
+    file's digest), or None for a font this module did not load or parse from
+    its cache: the line cache keys on it."""
+    font = pdfmetrics.getFont(font_name)
+    return font._metrics_id if isinstance(font, _SubsetFont) else None
 
 
 @functools.cache

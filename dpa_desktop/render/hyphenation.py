@@ -90,6 +90,13 @@ class Hyphenator:
 
     def __init__(self) -> None:
         self._pyphen: pyphen.Pyphen | None = None
+        self._identity: str | None = None
+
+    def identity(self) -> str:
+        """Names the patterns (as their cache file does) without loading them."""
+        if self._identity is None:
+            self._identity = _cache_file(Path(pyphen.LANGUAGES[LANG])).stem
+        return self._identity
 
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
         if self._pyphen is None:

@@ -36,7 +36,7 @@ from reportlab.platypus import (
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from dpa_desktop import document as d
-from dpa_desktop.render import fonts
+from dpa_desktop.render import fonts, line_cache
 from dpa_desktop.render.hyphenation import DUTCH
 from dpa_desktop.text import xml_escape as escape
 
@@ -108,6 +108,9 @@ class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)
         return size
+
+    def breakLines(self, width: Any) -> Any:  # reportlab's name
+        return line_cache.break_lines(self, width, super().breakLines)
 
 
 _PLAIN_FRAG: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
@@ -333,4 +336,5 @@ def render_pdf(doc: d.Document, path: Path) -> None:
     class Canvas_(_NumberedCanvas):
         header_text = doc.header
 
-    template.build(_story(doc), canvasmaker=Canvas_)
+    with line_cache.keeping(doc.private):
+        template.build(_story(doc), canvasmaker=Canvas_)
