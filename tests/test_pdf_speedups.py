@@ -182,3 +182,24 @@ def test_a_label_changes_only_where_the_body_font_lacks_a_character(label: str) 
     assert len(out) == len(label)
     for before, after in zip(label, out, strict=True):
         assert after == before or (not fonts.covers(fonts.BODY, before) and fonts.covers(fonts.BODY, after))
+
+
+LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")), max_size=50)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(LINE, min_size=2, max_size=5), width=st.floats(min_value=40.0, max_value=200.0))
+def test_a_cell_of_several_lines_is_as_tall_as_one_paragraph_with_line_breaks(lines: list[str], width: float) -> None:
+    """Each line of a cell is its own paragraph (plain text, kept by the line
+    cache); stacked, they take the room of the lines of one paragraph with <br/>."""
+    fonts.register(fonts.BODY, fonts.BOLD)
+    style = pdf._styles()["cell"]
+    text = "\n".join(lines)
+    parts = pdf._cell(text, style)
+    if not lines[-1].strip():  # a last empty line, which reportlab drops: one paragraph, its way
+        assert not isinstance(parts, list)
+        return
+    assert isinstance(parts, list) and len(parts) == len(lines)
+    stacked = sum(part.wrap(width, 10_000)[1] for part in parts)
+    one = Paragraph(fonts.markup(text), style).wrap(width, 10_000)[1]
+    assert stacked == pytest.approx(one)

@@ -194,6 +194,19 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         self.restoreState()
 
 
+def _cell(text: str, style: ParagraphStyle) -> Flowable | list[Flowable]:
+    """A cell's text; its lines (a service and its variants) as a paragraph each.
+
+    Stacked paragraphs with no space between sit where the lines of one
+    paragraph with line breaks would, but each is plain text, which breaks
+    faster and whose lines the line cache keeps (a ``<br/>`` makes markup).
+    """
+    lines = text.split("\n")
+    if len(lines) == 1 or not lines[-1].strip():  # reportlab drops a last empty line: keep its way
+        return text_para(text, style)
+    return [text_para(line, style) if line.strip() else Spacer(1, style.leading) for line in lines]
+
+
 def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
     columns = table.column_count
     widths = list(table.widths) if len(table.widths) == columns else [1.0] * columns
@@ -202,12 +215,12 @@ def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
     cell = styles["cell"] if table.small or columns > 2 else styles["body_left"]
     head = styles["cell_head"]
 
-    data: list[list[Paragraph]] = []
+    data: list[list[Flowable | list[Flowable]]] = []
     if table.header is not None:
         data.append([text_para(t, head) for t in table.header])
     for row in table.rows:
         padded = list(row) + [""] * (columns - len(row))
-        data.append([text_para(t, cell) for t in padded[:columns]])
+        data.append([_cell(t, cell) for t in padded[:columns]])
     commands: list[tuple[Any, ...]] = [
         # Platypus sets each cell's font even for flowable cells; never Helvetica.
         ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
