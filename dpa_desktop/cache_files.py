@@ -1,4 +1,4 @@
-"""Reading and writing files in the cache directory (forms, fonts, hyphenation).
+"""Reading and writing files in the cache directory (forms, fonts, hyphenation, line breaks).
 
 Every cache is only a speed-up: a file that cannot be read is a miss, and one
 that cannot be written costs the time again next run; neither ever reaches the

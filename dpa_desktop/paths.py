@@ -65,7 +65,7 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Rebuildable speed-ups (validated forms, font tables, hyphenation patterns); safe to delete.
+    """Rebuildable speed-ups (validated forms, font tables, hyphenation patterns, line breaks); safe to delete.
 
     Beside the data when ``DPA_DESKTOP_DATA_DIR`` is set, so tests and portable
     installs never write to the user's real cache.
