@@ -258,7 +258,7 @@ def build_document(spec: m.FormSpec, answers: Answers) -> d.Document:
     author = asm.fill(spec.document.author) or spec.processor.name
     return d.Document(
         title=asm.fill(spec.document.title),
-        subject=spec.document.subject,
+        subject=asm.fill(spec.document.subject),
         author=author,
         header=asm.fill(spec.document.header),
         blocks=tuple(asm.blocks),

@@ -133,6 +133,14 @@ def test_docx_metadata_and_page_footer(form_id: str) -> None:
     document = docx.Document(str(result.docx))
     props = document.core_properties
     assert props.title and props.subject and props.author
+    # The properties are filled in like the text: no placeholder, the practice named.
+    pdf_info = PdfReader(str(result.pdf)).metadata
+    assert pdf_info is not None
+    for value in (props.title, props.subject, props.author, pdf_info.title, pdf_info.subject, pdf_info.author):
+        assert value and not BLANKS.findall(value), value
+    party = next(v for k, v in example_answers(spec(form_id)).values.items() if k in ("organisatie_naam", "klant",
+                                                                                       "verwerker_naam"))
+    assert party in props.subject and party in (pdf_info.subject or "")
     footer_xml = document.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and "Pagina" in footer_xml
 
