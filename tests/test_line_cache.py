@@ -168,6 +168,19 @@ def test_a_damaged_file_is_a_miss_and_is_written_anew(tmp_path: Path, monkeypatc
         assert line_cache._valid(line_cache._read(path))
 
 
+def test_an_entry_that_cannot_be_restored_is_broken_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = _example("vcare")
+    _forget_in_memory(monkeypatch)
+    pdf.render_pdf(doc, tmp_path / "good.pdf")
+    path = line_cache._file()
+    odd = {key: (entry[0], entry[1], entry[2], ((1.0, ((99, "x"),)),))  # a word type that does not exist
+           for key, entry in line_cache._read(path).items()}
+    path.write_bytes(zlib.compress(marshal.dumps(odd)))
+    _forget_in_memory(monkeypatch)
+    pdf.render_pdf(doc, tmp_path / "odd.pdf")
+    assert (tmp_path / "odd.pdf").read_bytes() == (tmp_path / "good.pdf").read_bytes()
+
+
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")

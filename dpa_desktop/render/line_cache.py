@@ -131,7 +131,7 @@ class _Refusal:
     three or more letters as a whole word. Short words alone ("De", "12")
     would refuse half the contract, and a part of a longer word ("info" in
     "informatie") the other half. Plain ``in`` and sets, no regular
-    expression: compiling one of a document's forty answers costs more than
+    expression: compiling one for a document's forty answers costs more than
     the line breaks it guards (it runs only for paragraphs not in the file)."""
 
     def __init__(self, private: Iterable[str]) -> None:
@@ -258,15 +258,15 @@ def _entry(para: Any, result: Any) -> Entry | None:
 def _restore(para: Any, widths: list[float], entry: Entry) -> Any:
     """What breakLines returns, with its side effects on the paragraph."""
     width_max, hyphenations, split_words, stored = entry
+    lines = [  # first: an odd entry raises here, before anything is changed
+        (extra, [w if type(w) is str else _WORD_TYPES[w[0]](w[1]) for w in words])
+        for extra, words in stored
+    ]
     rl_paragraph._handleBulletWidth(para.bulletText, para.style, widths)  # narrows widths[0] in place
     para._width_max = width_max
     para.height = 0
     para._hyphenations = hyphenations
     para._splitLongWordCount = split_words
-    lines = [
-        (extra, [w if type(w) is str else _WORD_TYPES[w[0]](w[1]) for w in words])
-        for extra, words in stored
-    ]
     frag = para.frags[0]
     ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
     return frag.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=frag.fontSize)
