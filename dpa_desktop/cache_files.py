@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,15 @@ def read(path: Path) -> bytes | None:
         return None
 
 
-def read_marshal(path: Path) -> Any:
-    """The marshal data in ``path``, or None; the caller still checks its shape."""
+def read_marshal(path: Path, *, compressed: bool = False) -> Any:
+    """The marshal data in ``path`` (zlib-compressed if ``compressed``), or
+    None; the caller still checks its shape."""
     blob = read(path)
     if blob is None:
         return None
     try:
-        return marshal.loads(blob)
-    except (EOFError, ValueError, TypeError):
+        return marshal.loads(zlib.decompress(blob) if compressed else blob)
+    except (zlib.error, EOFError, ValueError, TypeError):
         return None
 
 

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from dpa_desktop import paths
+from dpa_desktop import cache_files, paths
 from dpa_desktop.answers import example_answers
 from dpa_desktop.assemble import build_document
 from dpa_desktop.document import Document
@@ -165,7 +165,7 @@ def test_a_damaged_file_is_a_miss_and_is_written_anew(tmp_path: Path, monkeypatc
         _forget_in_memory(monkeypatch)
         pdf.render_pdf(doc, tmp_path / "again.pdf")
         assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "good.pdf").read_bytes()
-        assert line_cache._valid(line_cache._read(path))
+        assert line_cache._valid(cache_files.read_marshal(path, compressed=True))
 
 
 def test_an_entry_that_cannot_be_restored_is_broken_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,7 +174,7 @@ def test_an_entry_that_cannot_be_restored_is_broken_afresh(tmp_path: Path, monke
     pdf.render_pdf(doc, tmp_path / "good.pdf")
     path = line_cache._file()
     odd = {key: (entry[0], entry[1], entry[2], ((1.0, ((99, "x"),)),))  # a word type that does not exist
-           for key, entry in line_cache._read(path).items()}
+           for key, entry in cache_files.read_marshal(path, compressed=True).items()}
     path.write_bytes(zlib.compress(marshal.dumps(odd)))
     _forget_in_memory(monkeypatch)
     pdf.render_pdf(doc, tmp_path / "odd.pdf")
@@ -200,7 +200,7 @@ def test_the_file_keeps_the_most_recently_used_lines_within_its_bound(
     key = line_cache._key
     monkeypatch.setattr(line_cache, "_key", lambda *a: used.append(key(*a)) or used[-1])
     pdf.render_pdf(_example("vcare"), tmp_path / "second.pdf")
-    kept = line_cache._read(line_cache._file())
+    kept = cache_files.read_marshal(line_cache._file(), compressed=True)
     assert len(kept) == 40
     assert set(kept) <= set(used)
     assert list(kept)[-1] == [k for k in used if k in kept][-1]
@@ -209,7 +209,7 @@ def test_the_file_keeps_the_most_recently_used_lines_within_its_bound(
 def _kept_text() -> str:
     """Every string in the cache file: the paragraphs' texts and their words."""
     out: list[str] = []
-    for key, entry in line_cache._read(line_cache._file()).items():
+    for key, entry in cache_files.read_marshal(line_cache._file(), compressed=True).items():
         out.append(key[0])
         out.extend(w if isinstance(w, str) else w[1] for _, words in entry[3] for w in words)
     return "\n".join(out)

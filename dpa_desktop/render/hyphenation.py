@@ -27,10 +27,15 @@ LANG = "nl_NL"
 _CACHE_VERSION = 3
 
 
-def _cache_file(dictionary: Path) -> Path:
+def _cache_name(dictionary: Path) -> str:
+    """Names pyphen's version, the dictionary's size and time, Python's version and this format."""
     stat = dictionary.stat()
     tag = f"{pyphen.__version__}-{stat.st_size}-{stat.st_mtime_ns}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return paths.cache_dir() / f"hyph-{LANG}-{tag}-v{_CACHE_VERSION}.marshal"
+    return f"hyph-{LANG}-{tag}-v{_CACHE_VERSION}"
+
+
+def _cache_file(dictionary: Path) -> Path:
+    return paths.cache_dir() / f"{_cache_name(dictionary)}.marshal"
 
 
 def _valid(cached: Any) -> bool:
@@ -95,7 +100,7 @@ class Hyphenator:
     def identity(self) -> str:
         """Names the patterns (as their cache file does) without loading them."""
         if self._identity is None:
-            self._identity = _cache_file(Path(pyphen.LANGUAGES[LANG])).stem
+            self._identity = _cache_name(Path(pyphen.LANGUAGES[LANG]))
         return self._identity
 
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:

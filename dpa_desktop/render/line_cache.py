@@ -88,16 +88,6 @@ def _file() -> Path:
     return paths.cache_dir() / f"lines-{version}.marshal.zlib"
 
 
-def _read(path: Path) -> Any:
-    blob = cache_files.read(path)
-    if blob is None:
-        return None
-    try:
-        return marshal.loads(zlib.decompress(blob))
-    except (zlib.error, EOFError, ValueError, TypeError):
-        return None
-
-
 def _valid(stored: Any) -> bool:
     """The file holds what save() writes, judged by its first entry; anything else is rebuilt."""
     if not isinstance(stored, dict):
@@ -117,7 +107,7 @@ def _load() -> None:
     path = _file()
     with _lock:
         if path != _path:
-            stored = _read(path)
+            stored = cache_files.read_marshal(path, compressed=True)
             _entries = stored if _valid(stored) else {}
             _used.clear()
             _added = False
