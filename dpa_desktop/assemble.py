@@ -263,14 +263,7 @@ def build_document(spec: m.FormSpec, answers: Answers) -> d.Document:
         header=asm.fill(spec.document.header),
         blocks=tuple(asm.blocks),
         keywords=f"{spec.id} {spec.version}",
-        private=_typed(spec, asm.values),
     )
-
-
-def _typed(spec: m.FormSpec, values: dict[str, str]) -> tuple[str, ...]:
-    """The filled-in text of every answer a person types (a choice's text is the form's own)."""
-    typed = {values[q.id] for q in spec.questions if q.type not in ("choice", "boolean") and values.get(q.id)}
-    return tuple(sorted(typed))
 
 
 def output_name(spec: m.FormSpec, answers: Answers) -> str:

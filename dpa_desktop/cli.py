@@ -7,17 +7,15 @@ Bad input exits 2 with Dutch messages naming each field, never a traceback.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dpa_desktop import __version__, collector
+from dpa_desktop import __version__
 
 if TYPE_CHECKING:
     from dpa_desktop.answers import Answers
-    from dpa_desktop.docx_worker import DocxWorker
     from dpa_desktop.errors import DpaError
 
 EXIT_OK = 0
@@ -127,13 +125,13 @@ def _read_answers(path: Path, form_id: str) -> Answers:
     return answers
 
 
-def _fill(args: argparse.Namespace, worker: DocxWorker | None) -> int:
+def _fill(args: argparse.Namespace) -> int:
     from dpa_desktop.fill import fill
     from dpa_desktop.forms.loader import load_form_by_id
 
     spec = load_form_by_id(args.form)
     answers = _read_answers(args.answers, spec.id)
-    result = fill(spec, answers, args.out, worker=worker)
+    result = fill(spec, answers, args.out)
     print(result.docx)
     print(result.pdf)
     if args.register:
@@ -176,52 +174,13 @@ def _report(exc: DpaError) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list:
-        from dpa_desktop.gui.app import run
-
-        return run()
-    # A command runs briefly and builds many objects that live until it exits;
-    # the collector would walk them again and again, ≈ 40 ms of a fill. What it
-    # could free in that time is a few megabytes at most.
-    with collector.paused():
-        return _command(args_list)
-
-
-def run() -> int:
-    """The program's entry point (console script, ``python -m``, the frozen app).
-
-    Separate from ``main`` because it prepares this process's exit, which a
-    caller of ``main`` in its own process must not get.
-    """
-    code = main()
-    if len(sys.argv) > 1:
-        # About to exit: the interpreter's final collection would walk every
-        # object the command made (≈ 70 ms after a fill) only for the OS to free
-        # them all. Frozen objects are left out of it; the GUI exits as usual.
-        gc.freeze()
-    return code
-
-
-def _command(args_list: list[str]) -> int:
-    from dpa_desktop import docx_worker
-
-    if args_list == [docx_worker.WORKER_ARG]:  # fill's helper process, not a command
-        return docx_worker.serve(sys.stdin.buffer, sys.stdout.buffer)
-    # fill's DOCX worker starts before this process imports anything heavy, so
-    # the worker's own start overlaps ours (docx_worker.py). Stopped on every
-    # way out: bad arguments, bad answers, errors.
-    worker = docx_worker.DocxWorker.start() if args_list[0] == "fill" else None
-    try:
-        return _dispatch(args_list, worker)
-    finally:
-        if worker is not None:
-            worker.stop()
-
-
-def _dispatch(args_list: list[str], worker: DocxWorker | None) -> int:
     from dpa_desktop.errors import DpaError
 
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        from dpa_desktop.gui.app import run as run_gui
+
+        return run_gui()
     _utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(args_list)
@@ -231,7 +190,7 @@ def _dispatch(args_list: list[str], worker: DocxWorker | None) -> int:
         if args.command == "example":
             return _example(args.form)
         if args.command == "fill":
-            return _fill(args, worker)
+            return _fill(args)
         if args.command == "review":
             return _review(args)
         if args.command in ("register", "backup", "restore", "recover"):
@@ -242,6 +201,11 @@ def _dispatch(args_list: list[str], worker: DocxWorker | None) -> int:
         return _report(exc)
     parser.print_help()
     return EXIT_BAD_INPUT
+
+
+def run() -> int:
+    """The program's entry point (console script, ``python -m``, the frozen app)."""
+    return main()
 
 
 def _utf8_stdio() -> None:

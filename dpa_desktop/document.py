@@ -4,10 +4,8 @@ Small and typed on purpose: everything a processor agreement needs (a title,
 headings, numbered clauses with nested lettered items, tables with header
 rows, annexes, a signature block) and nothing a renderer could interpret two
 ways. Numbers and labels are resolved here, so DOCX and PDF print the same
-words in the same order. The types are frozen msgspec Structs rather than
-dataclasses: a ``fill`` process creates these classes on every start, and a
-dataclass costs ≈ 0.8 ms to create against a Struct's ≈ 0.02 ms. Blocks carry
-a tag so that a Document travels as msgpack to the DOCX worker process.
+words in the same order. The types are frozen msgspec Structs, like the
+form model.
 """
 
 from __future__ import annotations
@@ -113,8 +111,6 @@ class Document(msgspec.Struct, frozen=True):
     header: str
     blocks: tuple[Block, ...]
     keywords: str = ""
-    # What a person typed (the answers' text as filled in): no cache may keep it.
-    private: tuple[str, ...] = ()
 
     def words(self) -> list[str]:
         """Every word a reader sees, in order: what both renderers must show."""

@@ -11,9 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-# platformdirs is imported where a user folder is asked for: every CLI command
-# imports this module (docx_worker asks bundle_root()) before it starts fill's
-# worker, and only some commands ever need a user folder.
+import platformdirs
 
 APP_NAME = "DPA Desktop"
 APP_AUTHOR = "DPA Desktop"
@@ -24,8 +22,7 @@ FORMS_DIR_ENV = "DPA_DESKTOP_FORMS_DIR"
 def bundle_root() -> Path | None:
     """The frozen app's folder (PyInstaller's ``_MEIPASS``), or None when run from Python.
 
-    The one test for "are we the frozen app": the install root, fill's worker
-    command and the GUI's Qt set-up all follow from it.
+    The one test for "are we the frozen app": the install root follows from it.
     """
     frozen_root = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and isinstance(frozen_root, str) and frozen_root:
@@ -59,27 +56,9 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override)
-    import platformdirs
-
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
-
-
-def cache_dir() -> Path:
-    """Rebuildable speed-ups (validated forms, font tables, hyphenation patterns, line breaks); safe to delete.
-
-    Beside the data when ``DPA_DESKTOP_DATA_DIR`` is set, so tests and portable
-    installs never write to the user's real cache.
-    """
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override) / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
 
 
 def documents_output_dir() -> Path:
     """Default folder for generated agreements: Documenten/Verwerkersovereenkomsten."""
-    import platformdirs
-
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,6 +98,4 @@ def open_with_default_app(path: Path) -> None:
     if command is None:
         os.startfile(path)  # type: ignore[attr-defined]  # Windows only
     else:
-        import subprocess  # only here: a fill process would pay ≈ 5 ms for it at start
-
         subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -83,19 +83,6 @@ def test_open_command_per_platform(plat: str, expected: list[str] | None) -> Non
     assert platform.open_command(Path("x.pdf"), platform=plat) == expected
 
 
-def test_the_cache_sits_beside_an_overridden_data_dir_and_otherwise_in_the_users_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from dpa_desktop import paths
-
-    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "data"))
-    assert paths.cache_dir() == tmp_path / "data" / "cache"
-    monkeypatch.delenv(paths.DATA_DIR_ENV)
-    import platformdirs
-
-    assert paths.cache_dir() == Path(platformdirs.user_cache_dir(paths.APP_NAME, paths.APP_AUTHOR))
-
-
 def test_forms_and_resources_come_from_the_bundle_when_frozen_and_the_source_tree_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

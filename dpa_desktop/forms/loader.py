@@ -5,10 +5,6 @@ walked back to the line it came from (``strict``). Semantic checks
 (placeholders that name no question, services that name no subprocessor, an
 example that does not validate) run after the structural ones, and one broken
 form never stops the other forms from loading.
-
-A form that loaded without findings is kept in the cache (``cache``): a later
-process reading the same bytes decodes it from there, so PyYAML, ``strict`` and
-difflib are imported only inside the parse path, never at module level.
 """
 
 from __future__ import annotations
@@ -22,7 +18,6 @@ import msgspec
 
 from dpa_desktop import paths
 from dpa_desktop.errors import Finding, FormFileError, UnknownForm
-from dpa_desktop.forms import cache
 from dpa_desktop.forms import model as m
 
 if TYPE_CHECKING:
@@ -232,25 +227,17 @@ def _unknown(what: str, name: str, known: list[str]) -> str:
 
 
 def load_form(path: Path) -> m.FormSpec:
-    """Load and validate one form file; raises FormFileError with every finding.
-
-    The bytes are read once: they are both the cache key and, on a miss, the text parsed.
-    """
+    """Load and validate one form file; raises FormFileError with every finding."""
     file = path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FormFileError(file, [Finding(file, None, "(bestand)", f"niet leesbaar: {exc}")]) from exc
-    form_key = cache.key(path, data)
-    spec = cache.read(path, form_key)
-    if spec is None:
-        spec = _parse(data, file, path.stem)
-        cache.write(path, form_key, spec)
-    return spec
+    return _parse(data, file, path.stem)
 
 
 def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
-    """The form in ``data`` parsed and checked; the only path that needs PyYAML and ``strict``."""
+    """The form in ``data`` parsed and checked."""
     import yaml
 
     from dpa_desktop.forms import strict
@@ -259,7 +246,7 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormFileError(file, [Finding(file, None, "(bestand)", f"niet leesbaar: {exc}")]) from exc
-    if "\r" in text:  # the universal newlines Path.read_text gave before the bytes were needed
+    if "\r" in text:  # a form saved with Windows line ends
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         # libyaml when present (about ten times faster); one parse gives the nodes

@@ -67,7 +67,7 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
 
     The report line proves the window was shown, Qt's Dutch translation was
     found inside the bundle (standard buttons would read Cancel otherwise),
-    where Qt looks for its plugins (set up in the bundle by gui/frozen_qt.py),
+    where Qt looks for its plugins (inside the bundle, set up by PyInstaller's PySide6 hook),
     and which messages about form files the user sees (a damaged form must be named).
     The report waits for the forms to load, however slow the machine; then
     every dialog that is or comes up (the first-start profile, the recovery
@@ -99,7 +99,7 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
         notices = [label.text() for label in window.findChildren(QLabel)
                    if label.isVisible() and ".yaml" in label.text()]
-        plugins = os.environ.get("QT_PLUGIN_PATH", "")
+        plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
         print(f"smoke: venster={window.windowTitle()!r} zichtbaar={window.isVisible()} "
               f"annuleren={cancel!r} qtplugins={plugins!r} formuliermeldingen={notices!r}", flush=True)
         closer = QTimer(app)

@@ -3,16 +3,11 @@
 The PDF is what gets printed and signed, so it is built for paper: embedded
 fonts, "Pagina X van Y" on every page, headings kept with their text, tables
 that split with their header repeated, and a signature block never split.
-``invariant`` makes the same input give the same bytes, so a stored SHA-256
-means something.
 """
 
 from __future__ import annotations
 
-import copy
-import weakref
-from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -33,11 +28,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from dpa_desktop import document as d
-from dpa_desktop.render import fonts, line_cache
-from dpa_desktop.render.hyphenation import DUTCH
+from dpa_desktop.render import fonts
 from dpa_desktop.text import xml_escape as escape
 
 INK = colors.HexColor("#1a1a1a")
@@ -53,6 +46,7 @@ MARGIN_B = 22 * mm
 FRAME_W = PAGE_W - MARGIN_L - MARGIN_R
 
 BODY_SIZE = 10.5
+HYPHENATION_LANG = "nl_NL"  # a pyphen dictionary name
 INDENT = {1: 30.0, 2: 52.0, 3: 72.0}
 
 
@@ -76,10 +70,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle("h3", parent=base, fontName=fonts.BOLD_ITALIC, fontSize=10.5,
                              leading=14, alignment=TA_LEFT, spaceBefore=6, spaceAfter=3,
                              keepWithNext=1),
-        # Narrow table cells hyphenate Dutch compounds (pyphen) instead of
-        # cutting "Gezondheidsinformatie" at an arbitrary letter.
+        # Narrow table cells hyphenate Dutch compounds (reportlab asks pyphen)
+        # instead of cutting "Gezondheidsinformatie" at an arbitrary letter.
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.2, alignment=TA_LEFT,
-                               spaceAfter=0, hyphenationLang=DUTCH, hyphenationMinWordLength=12),
+                               spaceAfter=0, hyphenationLang=HYPHENATION_LANG, hyphenationMinWordLength=12),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontName=fonts.BOLD, fontSize=9,
                                     leading=11.2, alignment=TA_LEFT, spaceAfter=0),
         "sig_party": ParagraphStyle("sig_party", parent=base, fontName=fonts.BOLD,
@@ -88,52 +82,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
-    """A paragraph that breaks its lines once per width.
-
-    Platypus wraps most paragraphs two or three times at the same width (to
-    keep a heading with the next block, to size a table row, to draw it);
-    breaking lines is the costliest step of the PDF and gives the same result
-    each time, so the last result is kept. Splitting makes new paragraphs,
-    which break their own lines.
-    """
-
-    _wrapped: tuple[float, tuple[float, float]] | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        done = self._wrapped
-        # split() drops blPara when it refuses a split: then break again.
-        if done is not None and done[0] == availWidth and "blPara" in self.__dict__:
-            return done[1]
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, size)
-        return size
-
-    def breakLines(self, width: Any) -> Any:  # reportlab's name
-        return line_cache.break_lines(self, width, super().breakLines)
-
-
-_PLAIN_FRAG: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
-
-
 def para(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
-    """A paragraph of reportlab markup; plain text skips reportlab's HTML parser.
-
-    Most paragraphs of a contract are plain text, for which the parser makes
-    one fragment in the style's font. That fragment is made once per style and
-    copied, which gives the same fragments as parsing (a test compares them).
-    """
-    if not markup or "<" in markup or "&" in markup:
-        return _Para(markup, style, bulletText=bullet)
-    template = _PLAIN_FRAG.get(style)
-    if template is None:
-        template = _PLAIN_FRAG[style] = Paragraph("x", style).frags[0]
-    text = cleanBlockQuotedText(markup)
-    if not text:
-        return _Para(markup, style, bulletText=bullet)
-    frag = copy.copy(template)
-    frag.text = text
-    return _Para(text, style, bulletText=bullet, frags=[frag])
+    """A paragraph of reportlab markup."""
+    return Paragraph(markup, style, bulletText=bullet)
 
 
 def text_para(text: str, style: ParagraphStyle) -> Paragraph:
@@ -153,58 +104,55 @@ def _inline(spans: d.Inline) -> str:
     return "".join(out)
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
-    """Defers page decoration until the page count is known ("Pagina X van Y")."""
+class _Pages:
+    """Draws the running header and "Pagina X van Y" on every page.
 
-    header_text = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The default initial font is Helvetica, which would be referenced unembedded.
-        # BaseDocTemplate passes initialFontName=None explicitly.
-        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.BODY
-        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._decorate(total)
-            super().showPage()
-        super().save()
-
-    def _decorate(self, total: int) -> None:
-        self.saveState()
-        self.setFillColor(MUTED)
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.5)
-        if self.header_text:
-            self.setFont(fonts.BODY, 8.5)
-            self.drawString(MARGIN_L, PAGE_H - 14 * mm, self.header_text)
-            self.line(MARGIN_L, PAGE_H - 15.5 * mm, PAGE_W - MARGIN_R, PAGE_H - 15.5 * mm)
-        self.line(MARGIN_L, 14.5 * mm, PAGE_W - MARGIN_R, 14.5 * mm)
-        self.setFont(fonts.BODY, 8.5)
-        self.drawRightString(PAGE_W - MARGIN_R, 10 * mm,
-                             f"Pagina {self._pageNumber} van {total}")
-        self.restoreState()
-
-
-def _cell(text: str, style: ParagraphStyle) -> Flowable | list[Flowable]:
-    """A cell's text; its lines (a service and its variants) as a paragraph each.
-
-    Stacked paragraphs with no space between sit where the lines of one
-    paragraph with line breaks would, but each is plain text, which breaks
-    faster and whose lines the line cache keeps (a ``<br/>`` makes markup).
+    The total is known only when the last page is laid out, so each page
+    shows its footer as a form XObject that is drawn later (canvas.doForm:
+    "may be defined later"); ``_PageTotals`` at the end of the story defines
+    them all.
     """
-    lines = text.split("\n")
-    if len(lines) == 1 or not lines[-1].strip():  # reportlab drops a last empty line: keep its way
-        return text_para(text, style)
-    return [text_para(line, style) if line.strip() else Spacer(1, style.leading) for line in lines]
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.count = 0
+
+    def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        self.count = canvas.getPageNumber()
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        if self.header:
+            canvas.setFillColor(MUTED)
+            canvas.setFont(fonts.BODY, 8.5)
+            canvas.drawString(MARGIN_L, PAGE_H - 14 * mm, self.header)
+            canvas.line(MARGIN_L, PAGE_H - 15.5 * mm, PAGE_W - MARGIN_R, PAGE_H - 15.5 * mm)
+        canvas.line(MARGIN_L, 14.5 * mm, PAGE_W - MARGIN_R, 14.5 * mm)
+        canvas.doForm(_footer_form(self.count))
+        canvas.restoreState()
+
+
+def _footer_form(page: int) -> str:
+    return f"pagina{page}"
+
+
+class _PageTotals(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """The story's last flowable: once drawn, every page is known, and each
+    page's "Pagina X van Y" form is defined."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        total = canvas.getPageNumber()
+        for page in range(1, total + 1):
+            canvas.beginForm(_footer_form(page))
+            canvas.setFillColor(MUTED)
+            canvas.setFont(fonts.BODY, 8.5)
+            canvas.drawRightString(PAGE_W - MARGIN_R, 10 * mm, f"Pagina {page} van {total}")
+            canvas.endForm()
 
 
 def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
@@ -215,12 +163,12 @@ def _table(table: d.Table, styles: dict[str, ParagraphStyle]) -> Table:
     cell = styles["cell"] if table.small or columns > 2 else styles["body_left"]
     head = styles["cell_head"]
 
-    data: list[list[Flowable | list[Flowable]]] = []
+    data: list[list[Flowable]] = []
     if table.header is not None:
         data.append([text_para(t, head) for t in table.header])
     for row in table.rows:
         padded = list(row) + [""] * (columns - len(row))
-        data.append([_cell(t, cell) for t in padded[:columns]])
+        data.append([text_para(t, cell) for t in padded[:columns]])
     commands: list[tuple[Any, ...]] = [
         # Platypus sets each cell's font even for flowable cells; never Helvetica.
         ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
@@ -304,7 +252,6 @@ def _story(doc: d.Document) -> list[Flowable]:
             # A bullet label is plain text in one font (no markup): pick one that has it.
             label = fonts.label_text(block.label)
             bullet_font = fonts.BODY if fonts.covers(fonts.BODY, label) else fonts.FALLBACK
-            fonts.register(bullet_font)
             style = numbered.get((block.level, bullet_font))
             if style is None:
                 style = numbered[block.level, bullet_font] = ParagraphStyle(
@@ -321,33 +268,37 @@ def _story(doc: d.Document) -> list[Flowable]:
     return story
 
 
-def _fonts_used(doc: d.Document) -> set[str]:
-    """The Carlito faces the document's styles and spans call for (the fallback
-    font registers itself when markup() or covers() first needs it)."""
-    used = {fonts.BODY, fonts.BOLD}
-    for block in doc.blocks:
-        if isinstance(block, d.Heading) and block.level == 3:
-            used.add(fonts.BOLD_ITALIC)
-        for span in getattr(block, "spans", ()):
-            if span.italic:  # in a bold style too
-                used.update((fonts.ITALIC, fonts.BOLD_ITALIC))
-    return used
+class PdfInfo(NamedTuple):
+    """The document properties a PDF viewer shows."""
+
+    title: str
+    subject: str = ""
+    author: str = "DPA Desktop"
+    keywords: str = ""
 
 
-def render_pdf(doc: d.Document, path: Path) -> None:
-    """Write the PDF to ``path`` (the caller makes the write atomic)."""
-    fonts.register(*_fonts_used(doc))
+def build_pdf(out: IO[bytes], story: list[Flowable], info: PdfInfo, *, header: str = "",
+              frame_top: float = MARGIN_T) -> None:
+    """Lay out a story on A4 with the running header and "Pagina X van Y" into ``out``.
+
+    ``invariant`` makes the same story give the same bytes, so a stored
+    SHA-256 means something.
+    """
+    fonts.register_fonts()
     template = BaseDocTemplate(
-        str(path), pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,
-        bottomMargin=MARGIN_B, title=doc.title, author=doc.author, subject=doc.subject,
-        keywords=doc.keywords, creator="DPA Desktop", invariant=1, lang="nl-NL",
+        out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=frame_top,
+        bottomMargin=MARGIN_B, title=info.title, author=info.author, subject=info.subject,
+        keywords=info.keywords, creator="DPA Desktop", invariant=1, lang="nl-NL",
+        # The canvas's first font is Helvetica unless told, which would be referenced unembedded.
+        initialFontName=fonts.BODY, initialFontSize=BODY_SIZE,
     )
-    frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - MARGIN_T - MARGIN_B, id="body",
+    frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - frame_top - MARGIN_B, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_Pages(header))])
+    template.build([*story, _PageTotals()])
 
-    class Canvas_(_NumberedCanvas):
-        header_text = doc.header
 
-    with line_cache.keeping(doc.private):
-        template.build(_story(doc), canvasmaker=Canvas_)
+def render_pdf(doc: d.Document, out: IO[bytes]) -> None:
+    """Write the agreement's PDF to the binary stream ``out``."""
+    info = PdfInfo(title=doc.title, subject=doc.subject, author=doc.author, keywords=doc.keywords)
+    build_pdf(out, _story(doc), info, header=doc.header)

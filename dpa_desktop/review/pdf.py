@@ -14,13 +14,9 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -36,14 +32,11 @@ from dpa_desktop.render.pdf import (
     FRAME_W,
     HEADER_FILL,
     INK,
-    MARGIN_B,
-    MARGIN_L,
-    MARGIN_R,
     MARGIN_T,
     MUTED,
-    PAGE_H,
     RULE,
-    _NumberedCanvas,
+    PdfInfo,
+    build_pdf,
 )
 from dpa_desktop.render.pdf import text_para as p
 from dpa_desktop.review.review import Point, Review, article_ref
@@ -82,21 +75,8 @@ def styles() -> dict[str, ParagraphStyle]:
 def write_pdf(path: Path, story: list[Flowable], *, title: str, header: str = "",
               frame_top: float = MARGIN_T) -> None:
     """Build in memory, then write atomically: a half-written page is worse than none."""
-    fonts.register_fonts()
     buffer = io.BytesIO()
-    template = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=frame_top,
-        bottomMargin=MARGIN_B, title=title, author="DPA Desktop", subject=title,
-        creator="DPA Desktop", invariant=1, lang="nl-NL",
-    )
-    frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - frame_top - MARGIN_B, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-
-    class Canvas_(_NumberedCanvas):
-        header_text = header
-
-    template.build(story, canvasmaker=Canvas_)
+    build_pdf(buffer, story, PdfInfo(title=title, subject=title), header=header, frame_top=frame_top)
     atomic_write(path, buffer.getvalue())
 
 
