@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 # XML 1.0 forbids C0 controls except tab/newline/CR, and U+FFFE/U+FFFF; we also
 # drop C1 controls, surrogates and the BOM/zero-width no-break space.
@@ -37,5 +37,5 @@ def has_forbidden(text: str) -> bool:
 
 
 def xml_escape(text: str) -> str:
-    """Escape ``&``, ``<`` and ``>`` for XML text and reportlab markup."""
-    return escape(text)
+    """Escape ``&``, ``<`` and ``>`` for XML text and reportlab markup (quotes stay as typed)."""
+    return html_escape(text, quote=False)
