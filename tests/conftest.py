@@ -1,9 +1,13 @@
 """Shared fixtures: every test gets its own data directory and a file keyring,
-so no test ever touches the user's data or the system keyring."""
+so no test ever touches the user's data or the system keyring.
+
+Everything a session writes outside pytest's own ``tmp_path`` folders goes into
+one session folder (``DPA_TESTS_SESSION_DIR``), removed when the session ends,
+so a run leaves nothing in the temp folder.
+"""
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import tempfile
@@ -14,12 +18,17 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+SESSION_DIR_ENV = "DPA_TESTS_SESSION_DIR"
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="dpa-tests-"))
+os.environ[SESSION_DIR_ENV] = str(_SESSION_DIR)
 # Test modules load forms (and so write the form, font and hyphenation caches)
 # when they are imported, before any fixture runs: give that a data directory
 # of its own too, never the user's.
-_IMPORT_TIME_DATA = tempfile.mkdtemp(prefix="dpa-tests-")
-os.environ["DPA_DESKTOP_DATA_DIR"] = _IMPORT_TIME_DATA
-atexit.register(shutil.rmtree, _IMPORT_TIME_DATA, True)
+os.environ["DPA_DESKTOP_DATA_DIR"] = str(_SESSION_DIR / "import-time-data")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
