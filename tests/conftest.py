@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from seedtools import require_seeds
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -25,6 +26,19 @@ os.environ[SESSION_DIR_ENV] = str(_SESSION_DIR)
 # when they are imported, before any fixture runs: give that a data directory
 # of its own too, never the user's.
 os.environ["DPA_DESKTOP_DATA_DIR"] = str(_SESSION_DIR / "import-time-data")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "seeds: compares a form with its seed text (DPA_SEEDS_DIR or ../shared/seeds); "
+        "skips without the seeds, fails without them when DPA_REQUIRE_SEEDS=1",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("seeds") is not None:
+        require_seeds()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
