@@ -17,10 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 
 
-def _clean_env(**extra: str) -> dict[str, str]:
+def _clean_env(temp: Path, **extra: str) -> dict[str, str]:
+    """This environment without the seed settings, with ``temp`` as the temp folder
+    (so what a nested run leaves goes with this test's tmp_path)."""
     env = {k: v for k, v in os.environ.items()
            if k not in (seedtools.SEEDS_DIR_ENV, seedtools.REQUIRE_SEEDS_ENV, "PYTEST_ADDOPTS")}
-    env.update(extra)
+    temp.mkdir(exist_ok=True)
+    env.update(TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp), **extra)
     return env
 
 
@@ -115,14 +118,15 @@ def mini_clone(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_a_clone_without_seeds_skips_only_the_comparison_and_ci_fails_on_it(mini_clone: Path) -> None:
-    plain = _pytest(["tests"], mini_clone, _clean_env())
+    temp = mini_clone.parent / "temp"
+    plain = _pytest(["tests"], mini_clone, _clean_env(temp))
     assert plain.returncode == 0, plain.stdout + plain.stderr
     assert "1 passed, 1 skipped" in plain.stdout
     # One line in the summary, for every comparison that skipped: the one reason.
     assert re.search(r"SKIPPED \[1\] tests.seedtools\.py:\d+: " + re.escape(seedtools.MISSING_REASON),
                      plain.stdout), plain.stdout
 
-    required = _pytest(["tests"], mini_clone, _clean_env(DPA_REQUIRE_SEEDS="1"))
+    required = _pytest(["tests"], mini_clone, _clean_env(temp, DPA_REQUIRE_SEEDS="1"))
     assert required.returncode == 1, required.stdout + required.stderr
     assert "1 passed, 1 error" in required.stdout
     assert "DPA_REQUIRE_SEEDS=1: the comparison must run, not skip" in required.stdout
@@ -130,7 +134,7 @@ def test_a_clone_without_seeds_skips_only_the_comparison_and_ci_fails_on_it(mini
     seeds = mini_clone.parent / "shared" / "seeds"
     seeds.mkdir(parents=True)
     (seeds / seedtools.SEED_FILES["vcare"]).write_text("De tekst.\n", encoding="utf-8")
-    present = _pytest(["tests"], mini_clone, _clean_env(DPA_REQUIRE_SEEDS="1"))
+    present = _pytest(["tests"], mini_clone, _clean_env(temp, DPA_REQUIRE_SEEDS="1"))
     assert present.returncode == 0, present.stdout + present.stderr
     assert "2 passed" in present.stdout
 
@@ -140,7 +144,8 @@ def test_dpa_seeds_dir_points_a_clone_at_the_seeds(mini_clone: Path, tmp_path: P
     seeds = tmp_path / "elders"
     seeds.mkdir()
     (seeds / seedtools.SEED_FILES["vcare"]).write_text("De tekst.\n", encoding="utf-8")
-    run = _pytest(["tests"], mini_clone, _clean_env(DPA_SEEDS_DIR=str(seeds), DPA_REQUIRE_SEEDS="1"))
+    run = _pytest(["tests"], mini_clone, _clean_env(tmp_path / "temp", DPA_SEEDS_DIR=str(seeds),
+                                                       DPA_REQUIRE_SEEDS="1"))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout
 
@@ -155,8 +160,7 @@ def test_a_run_leaves_nothing_in_the_temp_folder(tmp_path: Path) -> None:
     that passed (``tmp_path_retention_policy = "failed"`` in pyproject.toml).
     """
     temp = tmp_path / "temp"
-    temp.mkdir()
-    env = _clean_env(TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
+    env = _clean_env(temp)
     # test_docx_schema_order fills every shipped form (tests/shipped.py); test_platform uses tmp_path.
     run = _pytest(["-q", "tests/test_docx_schema_order.py", "tests/test_platform.py"], ROOT, env)
     assert run.returncode == 0, run.stdout + run.stderr
