@@ -1,9 +1,13 @@
 """Shared fixtures: every test gets its own data directory and a file keyring,
-so no test ever touches the user's data or the system keyring."""
+so no test ever touches the user's data or the system keyring.
+
+Everything a session writes outside pytest's own ``tmp_path`` folders goes into
+one session folder (``DPA_TESTS_SESSION_DIR``), removed when the session ends,
+so a run leaves nothing in the temp folder.
+"""
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import tempfile
@@ -11,15 +15,34 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from seedtools import require_seeds
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+SESSION_DIR_ENV = "DPA_TESTS_SESSION_DIR"
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="dpa-tests-"))
+os.environ[SESSION_DIR_ENV] = str(_SESSION_DIR)
 # Test modules load forms (and so write the form, font and hyphenation caches)
 # when they are imported, before any fixture runs: give that a data directory
 # of its own too, never the user's.
-_IMPORT_TIME_DATA = tempfile.mkdtemp(prefix="dpa-tests-")
-os.environ["DPA_DESKTOP_DATA_DIR"] = _IMPORT_TIME_DATA
-atexit.register(shutil.rmtree, _IMPORT_TIME_DATA, True)
+os.environ["DPA_DESKTOP_DATA_DIR"] = str(_SESSION_DIR / "import-time-data")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "seeds: compares a form with its seed text (DPA_SEEDS_DIR or ../shared/seeds); "
+        "skips without the seeds, fails without them when DPA_REQUIRE_SEEDS=1",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("seeds") is not None:
+        require_seeds()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,15 @@
 """Compare generated agreements with the seed texts, word by word.
 
-The seeds are text extractions of the real agreements; page headers and
-footers they picked up are listed per form in ``tests/seed_ignore/<id>.txt``
-(one regular expression per line, matched against whole stripped lines).
+The seeds are text extractions of the real agreements. They are not part of
+this repository: they are read from ``DPA_SEEDS_DIR`` or else from
+``../shared/seeds`` beside the clone. A test that compares a form with its seed
+carries the ``seeds`` marker (``pytest -m seeds`` runs only those); without the
+seeds it skips with ``MISSING_REASON``, and with ``DPA_REQUIRE_SEEDS=1`` (set by
+``.ci/run``, which has them) it fails instead, so CI never skips a comparison.
+
+Page headers and footers the extraction picked up are listed per form in
+``tests/seed_ignore/<id>.txt`` (one regular expression per line, matched
+against whole stripped lines).
 """
 
 from __future__ import annotations
@@ -12,7 +19,13 @@ import os
 import re
 from pathlib import Path
 
-SEEDS_DIR = Path(os.environ.get("DPA_SEEDS_DIR", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
+import pytest
+
+SEEDS_DIR_ENV = "DPA_SEEDS_DIR"
+REQUIRE_SEEDS_ENV = "DPA_REQUIRE_SEEDS"
+# ../shared/seeds, seen from the folder the repository is cloned into.
+DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+MISSING_REASON = "seed texts not found: set DPA_SEEDS_DIR or place them in ../shared/seeds"
 SEED_FILES = {
     "infinitcare-almere": "000_efa0480bb0937431.txt",
     "infinitcare-sdf": "001_0fe808a748b1956c.txt",
@@ -24,12 +37,34 @@ IGNORE_DIR = Path(__file__).resolve().parent / "seed_ignore"
 _WORD = re.compile(r"\w+")
 
 
+def seeds_dir() -> Path:
+    override = os.environ.get(SEEDS_DIR_ENV)
+    return Path(override) if override else DEFAULT_SEEDS_DIR
+
+
+def require_seeds() -> Path:
+    """The seeds folder; else skip the running test, or fail it where seeds are a must.
+
+    A ``DPA_SEEDS_DIR`` that names no folder is a mistake, not an absence, so it
+    fails rather than skips.
+    """
+    folder = seeds_dir()
+    if folder.is_dir():
+        return folder
+    if os.environ.get(SEEDS_DIR_ENV):
+        pytest.fail(f"{SEEDS_DIR_ENV}={folder} is not a folder", pytrace=False)
+    if os.environ.get(REQUIRE_SEEDS_ENV) == "1":
+        pytest.fail(f"{MISSING_REASON} ({REQUIRE_SEEDS_ENV}=1: the comparison must run, not skip; "
+                    f"looked in {folder})", pytrace=False)
+    pytest.skip(MISSING_REASON)
+
+
 def tokens(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
 def seed_text(form_id: str) -> str:
-    lines = (SEEDS_DIR / SEED_FILES[form_id]).read_text(encoding="utf-8").splitlines()
+    lines = (require_seeds() / SEED_FILES[form_id]).read_text(encoding="utf-8").splitlines()
     ignore_file = IGNORE_DIR / f"{form_id}.txt"
     patterns = []
     if ignore_file.exists():

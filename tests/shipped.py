@@ -1,8 +1,12 @@
-"""The shipped forms, each filled from its example once per test session."""
+"""The shipped forms, each filled from its example once per test session.
+
+The files go into the session folder conftest.py sets up and removes.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import tempfile
 from pathlib import Path
 
@@ -12,7 +16,11 @@ from dpa_desktop.forms.loader import load_forms
 from dpa_desktop.forms.model import FormSpec
 
 FORM_IDS = sorted(load_forms().forms)
-_OUT = Path(tempfile.mkdtemp(prefix="dpa-shipped-"))
+
+
+@functools.cache
+def _out_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="shipped-", dir=os.environ["DPA_TESTS_SESSION_DIR"]))
 
 
 @functools.cache
@@ -23,4 +31,4 @@ def spec(form_id: str) -> FormSpec:
 @functools.cache
 def filled(form_id: str) -> FillResult:
     s = spec(form_id)
-    return fill(s, example_answers(s), _OUT / form_id)
+    return fill(s, example_answers(s), _out_dir() / form_id)

@@ -42,13 +42,22 @@ def _clause(doc: Document, label: str) -> str:
     raise AssertionError(f"clause {label} missing")
 
 
-def _seed_clause(number: str) -> str:
-    """The seed's own text of clause ``number`` (e.g. '6.1'), page furniture removed."""
-    text = " ".join(seed_text(FORM_ID).split())
+def _clause_in(text: str, number: str) -> str:
+    """Clause ``number`` (e.g. '6.1') of an agreement's text with its lettered points, up to
+    the next clause or article; the same for the form's text and its seed."""
+    flat = " ".join(text.split())
     end = r"(?= \d+\.\d+\. | Artikel \d+\. |$)"
-    found = re.search(rf"(?<![\d.]){re.escape(number)}\. (.*?){end}", text)
-    assert found, f"clause {number} not in the seed"
+    found = re.search(rf"(?<![\d.]){re.escape(number)}\. (.*?){end}", flat)
+    assert found, f"clause {number} not in the text"
     return found.group(1)
+
+
+def _seed_clause(number: str) -> str:
+    return _clause_in(seed_text(FORM_ID), number)
+
+
+def _form_clause(spec: FormSpec, number: str) -> str:
+    return _clause_in("\n".join(build_document(spec, example_answers(spec)).texts()), number)
 
 
 def test_the_example_fills_and_every_answer_appears(spec: FormSpec) -> None:
@@ -63,6 +72,7 @@ def test_the_example_fills_and_every_answer_appears(spec: FormSpec) -> None:
     assert "23 november 2026" in flat
 
 
+@pytest.mark.seeds
 def test_the_document_holds_the_seed_text_in_order(spec: FormSpec) -> None:
     doc = build_document(spec, example_answers(spec))
     expected, got = seed_words(FORM_ID), tokens(" ".join(doc.texts()))
@@ -162,45 +172,59 @@ def test_any_organisation_name_is_printed_as_given(name: str) -> None:
     assert block.parties[0].party == clean
 
 
-@pytest.mark.parametrize(
-    ("term", "says"),
-    [
-        ("breach_notification", "uiterlijk binnen 24 uur na de eerste ontdekking"),
-        ("subprocessor_consent",
-         "houdt na de start van de werkzaamheden Verwerkingsverantwoordelijke op de hoogte"),
-        ("data_location", "mag de persoonsgegevens uitsluitend verwerken in Nederland"),
-        ("audit", "ISO-certificeringen heeft opgevraagd, beoordeeld"),
-        ("liability", "maximaal EUR 1.000.000 per gebeurtenis"),
-    ],
-)
+KEY_TERMS_SAY = [
+    ("breach_notification", "uiterlijk binnen 24 uur na de eerste ontdekking"),
+    ("subprocessor_consent",
+     "houdt na de start van de werkzaamheden Verwerkingsverantwoordelijke op de hoogte"),
+    ("data_location", "mag de persoonsgegevens uitsluitend verwerken in Nederland"),
+    ("audit", "ISO-certificeringen heeft opgevraagd, beoordeeld"),
+    ("liability", "maximaal EUR 1.000.000 per gebeurtenis"),
+]
+ART28_SAYS = [
+    ("a", "uitsluitend in opdracht van Verwerkingsverantwoordelijke"),
+    ("b", "verplicht tot geheimhouding"),
+    ("c", "passende technische en organisatorische maatregelen"),
+    ("d", "schriftelijk minimaal dezelfde plichten op zich nemen"),
+    ("e", "rechten van betrokkenen"),
+    ("f", "gegevensbeschermingseffectbeoordeling"),
+    ("g", "vernietigen"),
+    ("h", "gerechtigd de verwerking van persoonsgegevens te (doen) controleren"),
+]
+
+
+@pytest.mark.parametrize(("term", "says"), KEY_TERMS_SAY)
 def test_key_terms_cite_the_article_that_says_so(spec: FormSpec, term: str, says: str) -> None:
     article = getattr(spec.key_terms, term).article
-    assert says in _seed_clause(article)
     doc = build_document(spec, example_answers(spec))
     assert says in _clause(doc, f"{article}.")
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize(("term", "says"), KEY_TERMS_SAY)
+def test_the_seed_says_the_same_at_the_key_terms_article(spec: FormSpec, term: str, says: str) -> None:
+    assert says in _seed_clause(getattr(spec.key_terms, term).article)
 
 
 def test_key_term_figures_match_the_text(spec: FormSpec) -> None:
     terms = spec.key_terms
     assert terms.breach_notification.hours == 24
     assert terms.subprocessor_consent.model == "inform_only"
-    assert "toestemming" not in _seed_clause(terms.subprocessor_consent.article)
+    assert "toestemming" not in _form_clause(spec, terms.subprocessor_consent.article)
     assert terms.data_location.region == "NL"
     assert getattr(terms.liability, "cap_eur", None) == 1_000_000
 
 
-@pytest.mark.parametrize(
-    ("point", "says"),
-    [
-        ("a", "uitsluitend in opdracht van Verwerkingsverantwoordelijke"),
-        ("b", "verplicht tot geheimhouding"),
-        ("c", "passende technische en organisatorische maatregelen"),
-        ("d", "schriftelijk minimaal dezelfde plichten op zich nemen"),
-        ("e", "rechten van betrokkenen"),
-        ("f", "gegevensbeschermingseffectbeoordeling"),
-        ("g", "vernietigen"),
-        ("h", "gerechtigd de verwerking van persoonsgegevens te (doen) controleren"),
-    ],
-)
+@pytest.mark.seeds
+def test_the_seed_asks_no_consent_for_subprocessors_either(spec: FormSpec) -> None:
+    assert "toestemming" not in _seed_clause(spec.key_terms.subprocessor_consent.article)
+
+
+@pytest.mark.parametrize(("point", "says"), ART28_SAYS)
 def test_art28_points_map_to_clauses_that_cover_them(spec: FormSpec, point: str, says: str) -> None:
+    assert says in _form_clause(spec, spec.key_terms.art28[point])  # type: ignore[index]
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize(("point", "says"), ART28_SAYS)
+def test_the_seed_says_the_same_at_the_art28_clauses(spec: FormSpec, point: str, says: str) -> None:
     assert says in _seed_clause(spec.key_terms.art28[point])  # type: ignore[index]

@@ -86,6 +86,7 @@ def test_the_example_prints_every_answer_in_the_party_clause_and_signatures() ->
     assert not BLANKS.findall(text)
 
 
+@pytest.mark.seeds
 def test_the_document_holds_the_seed_text_word_for_word() -> None:
     doc = build_document(spec(), example_answers(spec()))
     expected, got = seed_words("infogroen"), tokens("\n".join(doc.texts()))

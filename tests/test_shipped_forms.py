@@ -62,6 +62,7 @@ def test_every_answered_value_appears(form_id: str) -> None:
         assert " ".join(value.split()) in pdf_words, f"{qid}={value!r} missing in PDF"
 
 
+@pytest.mark.seeds
 @pytest.mark.parametrize("form_id", [f for f in FORM_IDS if f in SEED_FILES])
 def test_docx_and_pdf_hold_the_seed_text_word_for_word(form_id: str) -> None:
     result = filled(form_id)

@@ -1,4 +1,5 @@
-"""Find a clause of a form in its seed text, so tests check the review against the source.
+"""Find a clause of a form in a text (the form's own, or its seed), so tests check the review
+against the agreement.
 
 The seed extraction lost layout (line breaks, page headers in the middle of a
 clause), so both sides are compared with whitespace folded.
@@ -8,26 +9,29 @@ from __future__ import annotations
 
 import re
 
-from seedtools import SEED_FILES
-from seedtools import SEEDS_DIR as SEEDS
+from seedtools import SEED_FILES, require_seeds
 
-__all__ = ["SEEDS", "SEED_FILES", "fold"]
+__all__ = ["fold", "seed_near_clause", "seed_text", "text_near_clause"]
 
 
 def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def seed_text(form_id: str) -> str | None:
-    path = SEEDS / SEED_FILES[form_id]
-    return fold(path.read_text(encoding="utf-8")) if path.exists() else None
+def seed_text(form_id: str) -> str:
+    """The form's seed, whitespace folded; skips (or fails) the test without the seeds."""
+    return fold((require_seeds() / SEED_FILES[form_id]).read_text(encoding="utf-8"))
+
+
+def text_near_clause(text: str, clause_text: str, span: int = 900) -> str:
+    """``text`` from where the clause starts, ``span`` characters on."""
+    folded = fold(text)
+    start = fold(clause_text)[:50]
+    where = folded.find(start)
+    assert where >= 0, f"clause not found: {start!r}"
+    return folded[where:where + span]
 
 
 def seed_near_clause(form_id: str, clause_text: str, span: int = 900) -> str:
     """The seed text from where the clause starts, ``span`` characters on."""
-    seed = seed_text(form_id)
-    assert seed is not None
-    start = fold(clause_text)[:50]
-    where = seed.find(start)
-    assert where >= 0, f"clause not found in seed {form_id}: {start!r}"
-    return seed[where:where + span]
+    return text_near_clause(seed_text(form_id), clause_text, span)
