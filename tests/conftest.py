@@ -22,9 +22,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SESSION_DIR_ENV = "DPA_TESTS_SESSION_DIR"
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="dpa-tests-"))
 os.environ[SESSION_DIR_ENV] = str(_SESSION_DIR)
-# Test modules load forms (and so write the form, font and hyphenation caches)
-# when they are imported, before any fixture runs: give that a data directory
-# of its own too, never the user's.
+# Test modules load and fill forms when they are imported, before any fixture
+# runs: give that a data directory of its own too, never the user's.
 os.environ["DPA_DESKTOP_DATA_DIR"] = str(_SESSION_DIR / "import-time-data")
 
 
