@@ -15,28 +15,35 @@ import msgspec
 
 from dpa_desktop import validation
 from dpa_desktop.errors import AnswersInvalid, FieldProblem
-from dpa_desktop.forms.model import FormSpec, Question
+from dpa_desktop.forms.model import FormSpec, Question, SubQuestion
 from dpa_desktop.text import clean
 
 RETENTION_UNITS = ("dagen", "weken", "maanden", "jaar")
 MAX_INPUT = 100_000
+# One row of a list question: sub-field id to its answer.
+Row = dict[str, str | bool]
 
 
 class Answers(msgspec.Struct, frozen=True):
-    """What the practice filled in. ``retention`` maps service id to (amount, unit)."""
+    """What the practice filled in. ``retention`` maps service id to (amount, unit);
+    ``lists`` maps a list question's id to its rows, in the order she typed them."""
 
     form_id: str
     values: dict[str, str | bool] = msgspec.field(default_factory=dict)
     services: tuple[str, ...] = ()
     retention: dict[str, tuple[int, str]] = msgspec.field(default_factory=dict)
+    lists: dict[str, tuple[Row, ...]] = msgspec.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "form": self.form_id,
             "values": dict(self.values),
             "services": list(self.services),
             "retention": {k: {"amount": a, "unit": u} for k, (a, u) in self.retention.items()},
         }
+        if self.lists:
+            data["lists"] = {k: [dict(row) for row in rows] for k, rows in self.lists.items()}
+        return data
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
@@ -86,9 +93,11 @@ class Answers(msgspec.Struct, frozen=True):
                                                  "verwacht een aantal en een eenheid"))
                     continue
                 retention[str(sid)] = (amount, unit)
+        lists = _lists_from_json(data.get("lists", {}), problems)
         if problems:
             raise AnswersInvalid(problems)
-        return cls(form_id=fid, values=values, services=tuple(services), retention=retention)
+        return cls(form_id=fid, values=values, services=tuple(services), retention=retention,
+                   lists=lists)
 
     @classmethod
     def loads(cls, text: str, *, form_id: str | None = None) -> Answers:
@@ -100,6 +109,42 @@ class Answers(msgspec.Struct, frozen=True):
         return cls.from_json(data, form_id=form_id)
 
 
+def _lists_from_json(raw: Any, problems: list[FieldProblem]) -> dict[str, tuple[Row, ...]]:
+    """The "lists" part of the JSON shape: {question id: [{sub-field id: value}, ...]}.
+
+    Only the shape is checked here; each cell is validated against its form later.
+    """
+    lists: dict[str, tuple[Row, ...]] = {}
+    if not isinstance(raw, Mapping):
+        problems.append(FieldProblem("lists", "Lijsten", "moet een JSON-object zijn"))
+        return lists
+    for key, rows in raw.items():
+        qid = str(key)
+        if rows is None:
+            continue
+        if not isinstance(rows, list):
+            problems.append(FieldProblem(qid, qid, "moet een lijst van rijen zijn"))
+            continue
+        parsed: list[Row] = []
+        for i, row in enumerate(rows, start=1):
+            if not isinstance(row, Mapping):
+                problems.append(FieldProblem(f"{qid}.{i}", f"{qid} rij {i}",
+                                             "een rij moet een JSON-object zijn"))
+                continue
+            cells: Row = {}
+            for sub, value in row.items():
+                if isinstance(value, bool | str):
+                    cells[str(sub)] = value
+                elif isinstance(value, int | float):
+                    cells[str(sub)] = str(value)
+                elif value is not None:
+                    problems.append(FieldProblem(f"{qid}.{i}.{sub}", f"{qid} rij {i} – {sub}",
+                                                 "moet tekst zijn"))
+            parsed.append(cells)
+        lists[qid] = tuple(parsed)
+    return lists
+
+
 def example_answers(spec: FormSpec) -> Answers:
     ex = spec.example
     return Answers(
@@ -107,6 +152,7 @@ def example_answers(spec: FormSpec) -> Answers:
         values=dict(ex.values),
         services=tuple(ex.services),
         retention={k: (v.amount, v.unit) for k, v in ex.retention.items()},
+        lists={k: tuple(dict(row) for row in rows) for k, rows in ex.lists.items()},
     )
 
 
@@ -120,7 +166,7 @@ _VALIDATORS: dict[str, Callable[[str], str]] = {
 }
 
 
-def validate_value(question: Question, value: str | bool | None) -> str | bool | None:
+def validate_value(question: Question | SubQuestion, value: str | bool | None) -> str | bool | None:
     """One field: normalised value, ``None`` if empty, or ValueError with the Dutch reason.
 
     The wizard calls this as she leaves a field; ``validate_answers`` for all.
@@ -169,10 +215,20 @@ def validate_answers(spec: FormSpec, answers: Answers) -> list[FieldProblem]:
     """Every problem with the answers, in the order of the form."""
     problems: list[FieldProblem] = []
     known = {q.id for q in spec.questions}
+    lists = {q.id for q in spec.list_questions()}
     for key in answers.values:
         if key not in known:
             problems.append(FieldProblem(key, key, "onbekende vraag voor dit formulier"))
+        elif key in lists:
+            problems.append(FieldProblem(key, spec.question(key).label,
+                                         "een lijst hoort onder 'lists', niet onder 'values'"))
+    for key in answers.lists:
+        if key not in lists:
+            problems.append(FieldProblem(key, key, "onbekende lijstvraag voor dit formulier"))
     for q in spec.questions:
+        if q.type == "list":
+            problems += row_problems(q, answers.lists.get(q.id, ()))
+            continue
         try:
             validate_value(q, answers.values.get(q.id))
         except ValueError as exc:
@@ -202,18 +258,86 @@ def validate_answers(spec: FormSpec, answers: Answers) -> list[FieldProblem]:
     return problems
 
 
+def row_label(question: Question, index: int) -> str:
+    """How a message names row ``index`` (0-based): "Subverwerker 2"."""
+    return f"{question.item_label or question.label} {index + 1}"
+
+
+def cell_label(question: Question, index: int, sub: SubQuestion) -> str:
+    """How a message names one cell: "Subverwerker 2 – land"."""
+    label = sub.label
+    if label[1:2].islower():  # "Land" reads "land"; "KvK-nummer" and "AGB-code" stay
+        label = label[:1].lower() + label[1:]
+    return f"{row_label(question, index)} – {label}"
+
+
+def _rows_word(n: int) -> str:
+    return "rij" if n == 1 else "rijen"
+
+
+def count_problem(question: Question, count: int) -> str:
+    """Why ``count`` rows are too few or too many for a list question ('' when fine)."""
+    if count < question.min_items:
+        return (f"voeg minstens {question.min_items} {_rows_word(question.min_items)} toe; "
+                f"er {'staat' if count == 1 else 'staan'} er nu {count}")
+    if count > question.max_items:
+        return (f"hoogstens {question.max_items} {_rows_word(question.max_items)}; "
+                f"er staan er nu {count}")
+    return ""
+
+
+def row_problems(question: Question, rows: tuple[Row, ...] | list[Row]) -> list[FieldProblem]:
+    """Every problem of a list question's rows: their number, then each cell in order.
+
+    A cell's field is "<list>.<row>.<sub-field>" (rows counted from 1), and its
+    label names the row and the column: "Subverwerker 2 – land".
+    """
+    problems: list[FieldProblem] = []
+    counted = count_problem(question, len(rows))
+    if counted:
+        problems.append(FieldProblem(question.id, question.label, counted))
+    known = {f.id for f in question.fields}
+    for i, row in enumerate(rows):
+        for key in row:
+            if key not in known:
+                problems.append(FieldProblem(f"{question.id}.{i + 1}.{key}", row_label(question, i),
+                                             f"onbekende kolom '{key}'"))
+        for sub in question.fields:
+            try:
+                validate_value(sub, row.get(sub.id))
+            except ValueError as exc:
+                problems.append(FieldProblem(f"{question.id}.{i + 1}.{sub.id}",
+                                             cell_label(question, i, sub), str(exc)))
+    return problems
+
+
+def normalised_row(question: Question, row: Row) -> Row:
+    """A valid row with each cell normalised; empty optional cells left out."""
+    out: Row = {}
+    for sub in question.fields:
+        value = validate_value(sub, row.get(sub.id))
+        if value is not None:
+            out[sub.id] = value
+    return out
+
+
 def normalised(spec: FormSpec, answers: Answers) -> Answers:
     """Validated answers with every value normalised; raises AnswersInvalid."""
     problems = validate_answers(spec, answers)
     if problems:
         raise AnswersInvalid(problems)
     values: dict[str, str | bool] = {}
+    lists: dict[str, tuple[Row, ...]] = {}
     for q in spec.questions:
+        if q.type == "list":
+            lists[q.id] = tuple(normalised_row(q, row) for row in answers.lists.get(q.id, ()))
+            continue
         value = validate_value(q, answers.values.get(q.id))
         if value is not None:
             values[q.id] = value
     return Answers(form_id=spec.id, values=values, services=tuple(answers.services),
-                   retention={k: v for k, v in answers.retention.items() if k in answers.services})
+                   retention={k: v for k, v in answers.retention.items() if k in answers.services},
+                   lists=lists)
 
 
 def format_retention(amount: int, unit: str) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from dpa_desktop import document as d
-from dpa_desktop.answers import Answers, format_retention, normalised
+from dpa_desktop.answers import Answers, Row, format_retention, normalised
 from dpa_desktop.forms import model as m
 from dpa_desktop.forms.loader import PLACEHOLDER
 from dpa_desktop.validation import format_date_nl
@@ -20,22 +20,23 @@ _ARTICLE_NUMBER = re.compile(r"(\d+)")
 _LIST_STYLE = re.compile(r"([^\w\s]*)([aAi1])([^\w\s]*)")
 
 
+def printed_value(question: m.Question | m.SubQuestion, value: str | bool | None) -> str:
+    """How one answer reads in the agreement (dates in Dutch, choices as their text)."""
+    if value is None or value == "":
+        return ""
+    if question.type == "date":
+        return format_date_nl(str(value))
+    if question.type == "choice":
+        return next((o.text for o in question.options if o.value == value), str(value))
+    if question.type == "boolean":
+        return "ja" if value is True else "nee"
+    return str(value)
+
+
 def placeholder_values(spec: m.FormSpec, answers: Answers) -> dict[str, str]:
-    """How each answer reads in the agreement (dates in Dutch, choices as their text)."""
-    out: dict[str, str] = {}
-    for q in spec.questions:
-        value = answers.values.get(q.id)
-        if value is None or value == "":
-            out[q.id] = ""
-        elif q.type == "date":
-            out[q.id] = format_date_nl(str(value))
-        elif q.type == "choice":
-            out[q.id] = next((o.text for o in q.options if o.value == value), str(value))
-        elif q.type == "boolean":
-            out[q.id] = "ja" if value is True else "nee"
-        else:
-            out[q.id] = str(value)
-    return out
+    """How each answer reads in the agreement; list questions have no placeholder."""
+    return {q.id: printed_value(q, answers.values.get(q.id))
+            for q in spec.questions if q.type != "list"}
 
 
 def _item_label(style: str, index: int) -> str:
@@ -109,6 +110,8 @@ class _Assembler:
         if cond is None:
             return True
         if cond.answer is not None:
+            if cond.answer in self.answers.lists:  # a list question: it has rows
+                return bool(self.answers.lists[cond.answer])
             value = self.answers.values.get(cond.answer)
             if cond.equals is None:
                 return value not in (None, "", False)
@@ -192,6 +195,8 @@ class _Assembler:
             self.blocks.append(self.services_table(block))
         elif isinstance(block, m.SubprocessorsTableBlock):
             self.blocks.append(self.subprocessors_table(block))
+        elif isinstance(block, m.ListTableBlock):
+            self.blocks.append(self.list_table(block))
         elif isinstance(block, m.SignatureBlock):
             parties = tuple(
                 d.SignatureParty(
@@ -249,13 +254,31 @@ class _Assembler:
         return d.Table(tuple(block.subprocessors_table), tuple(rows), block.widths, small=True)
 
 
+    def list_table(self, block: m.ListTableBlock) -> d.Block:
+        """The rows she typed, in her order; a paragraph saying so when there are none."""
+        question = self.spec.question(block.list_table)
+        rows = self.answers.lists.get(question.id, ())
+        if not rows and block.empty is not None:
+            return d.Paragraph(self.spans(block.empty), align="left", small=block.small)
+        header = tuple(self.fill(c.title) for c in block.columns)
+        body = tuple(tuple(self.list_cell(question, row, c) for c in block.columns) for row in rows)
+        return d.Table(header, body, block.widths, block.small)
+
+    def list_cell(self, question: m.Question, row: Row, column: m.ListColumn) -> str:
+        if column.field is not None:
+            return printed_value(question.sub(column.field), row.get(column.field))
+        cells = {f.id: printed_value(f, row.get(f.id)) for f in question.fields}
+        return PLACEHOLDER.sub(lambda mt: cells.get(mt.group(1), self.values.get(mt.group(1), "")),
+                               column.text or "")
+
+
 def build_document(spec: m.FormSpec, answers: Answers) -> d.Document:
     """Validate the answers and assemble the agreement; raises AnswersInvalid."""
     clean = normalised(spec, answers)
     asm = _Assembler(spec, clean)
     for block in spec.body:
         asm.block(block)
-    author = asm.fill(spec.document.author) or spec.processor.name
+    author = asm.fill(spec.document.author) or asm.fill(spec.processor.name)
     return d.Document(
         title=asm.fill(spec.document.title),
         subject=asm.fill(spec.document.subject),

@@ -10,7 +10,7 @@ form never stops the other forms from loading.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,14 +155,23 @@ def _semantic_findings(
             if pid not in sub_ids:
                 add(("services", i, "subprocessors", j), _unknown("subverwerker", pid, sub_ids))
 
+    # Texts of list-table columns may name their list's sub-fields: checked in _list_findings.
+    column_texts = {("body", i, "columns", j, "text")
+                    for i, block in enumerate(spec.body) if isinstance(block, m.ListTableBlock)
+                    for j in range(len(block.columns))}
     for loc, text in _texts(raw.get("body"), ("body",)):
+        if loc in column_texts:
+            continue
         for name in PLACEHOLDER.findall(text):
-            if name not in question_ids:
-                add(loc, _unknown("vraag", name, question_ids))
+            if (message := _placeholder_problem(spec, name)) is not None:
+                add(loc, message)
     for key in ("header", "filename"):
         for name in PLACEHOLDER.findall(getattr(spec.document, key)):
-            if name not in question_ids:
-                add(("document", key), _unknown("vraag", name, question_ids))
+            if (message := _placeholder_problem(spec, name)) is not None:
+                add(("document", key), message)
+
+    _list_findings(spec, raw, add)
+    _processor_findings(spec, add)
 
     for loc, cond in _conditions(raw.get("body"), ("body",)):
         set_keys = [k for k in ("answer", "service", "any_service", "all", "any", "not") if cond.get(k)]
@@ -187,11 +196,160 @@ def _semantic_findings(
     # The example must be a complete, valid answer set that takes everything.
     from dpa_desktop.answers import example_answers, validate_answers
 
+    list_ids = {q.id for q in spec.list_questions()}
     for problem in validate_answers(spec, example_answers(spec)):
-        add(("example",), f"voorbeeldantwoord ongeldig: {problem}")
+        qid, _, cell = problem.field.partition(".")
+        if qid in list_ids:  # at the row and the cell: "example.lists.subverwerkers[2].land"
+            row_no, _, sub_id = cell.partition(".")
+            where: Loc = ("example", "lists", qid) + ((int(row_no) - 1,) if row_no.isdigit() else ()) \
+                + ((sub_id,) if sub_id else ())
+            add(where, f"voorbeeldantwoord ongeldig: {problem}")
+        else:
+            add(("example",), f"voorbeeldantwoord ongeldig: {problem}")
     if set(spec.example.services) != set(service_ids):
         add(("example", "services"), "het voorbeeld moet elke dienst afnemen")
     return findings
+
+
+def _placeholder_problem(spec: m.FormSpec, name: str) -> str | None:
+    """Why ``{{name}}`` cannot stand in running text; None when it names a question."""
+    for q in spec.questions:
+        if q.id == name:
+            if q.type == "list":
+                return (f"de lijstvraag '{name}' kan niet als {{{{{name}}}}} in de tekst staan; "
+                        "druk haar rijen af met een list_table-blok")
+            return None
+    for q in spec.list_questions():
+        if any(f.id == name for f in q.fields):
+            return (f"'{name}' is een kolom van de lijstvraag '{q.id}'; die kan alleen in een "
+                    f"kolom van een list_table van '{q.id}' staan")
+    return _unknown("vraag", name, [q.id for q in spec.questions if q.type != "list"])
+
+
+# Keys of a question that mean nothing for a list, and those only a list has.
+_NOT_FOR_LISTS = ("required", "min_length", "max_length", "options", "profile", "placeholder")
+_LIST_ONLY = ("item_label", "fields", "min_items", "max_items")
+
+
+def _list_findings(spec: m.FormSpec, raw: dict[str, Any], add: Callable[[Loc, str], None]) -> None:
+    """Lists (repeating groups): their questions, their tables, their use elsewhere."""
+    given_questions = raw.get("questions")
+    raw_questions: list[Any] = given_questions if isinstance(given_questions, list) else []
+    for i, q in enumerate(spec.questions):
+        given = raw_questions[i] if i < len(raw_questions) and isinstance(raw_questions[i], dict) else {}
+        if q.type != "list":
+            for key in _LIST_ONLY:
+                if key in given:
+                    add(("questions", i, key), f"alleen een lijstvraag (type: list) heeft '{key}'")
+            continue
+        for key in _NOT_FOR_LISTS:
+            if key in given:
+                add(("questions", i, key), f"'{key}' hoort niet bij een lijstvraag; "
+                    + ("gebruik min_items" if key == "required" else "zet het bij de kolommen (fields)"
+                       if key in ("min_length", "max_length", "options", "placeholder")
+                       else "een lijst wordt niet uit het praktijkprofiel ingevuld"))
+        if not q.item_label:
+            add(("questions", i), "een lijstvraag heeft 'item_label' nodig: hoe één rij heet in "
+                                  "meldingen, bijvoorbeeld 'Subverwerker'")
+        if not q.fields:
+            add(("questions", i), "een lijstvraag heeft 'fields' nodig: de kolommen van een rij")
+        if q.min_items > q.max_items:
+            add(("questions", i, "min_items"),
+                f"min_items ({q.min_items}) is groter dan max_items ({q.max_items})")
+        seen: set[str] = set()
+        for j, sub in enumerate(q.fields):
+            if sub.id in seen:
+                add(("questions", i, "fields", j, "id"), f"kolom '{sub.id}' komt dubbel voor")
+            seen.add(sub.id)
+            if sub.type not in m.CELL_TYPES:
+                add(("questions", i, "fields", j, "type"),
+                    f"type '{sub.type}' past niet in een tabelcel; kies uit: {', '.join(m.CELL_TYPES)}")
+            if sub.type == "choice" and not sub.options:
+                add(("questions", i, "fields", j, "options"), "een keuzevraag heeft opties nodig")
+            if sub.type != "choice" and sub.options:
+                add(("questions", i, "fields", j, "options"), "alleen een keuzevraag heeft opties")
+
+    for i, block in enumerate(spec.body):
+        if not isinstance(block, m.ListTableBlock):
+            continue
+        lists = [q.id for q in spec.list_questions()]
+        if block.list_table not in lists:
+            add(("body", i, "list_table"), _unknown("lijstvraag", block.list_table, lists))
+            continue
+        q = spec.question(block.list_table)
+        subs = [f.id for f in q.fields]
+        scalars = [x.id for x in spec.questions if x.type != "list"]
+        if not block.columns:
+            add(("body", i, "columns"), "een list_table heeft minstens één kolom nodig")
+        if block.widths and len(block.widths) != len(block.columns):
+            add(("body", i, "widths"),
+                f"{len(block.widths)} breedtes voor {len(block.columns)} kolommen")
+        if q.min_items == 0 and block.empty is None:
+            add(("body", i), f"de lijst '{q.id}' mag leeg zijn (min_items 0): zet bij 'empty' "
+                             "wat de overeenkomst dan zegt")
+        for j, col in enumerate(block.columns):
+            if (col.field is None) == (col.text is None):
+                add(("body", i, "columns", j), "een kolom heeft precies één van: field, text")
+            if col.field is not None and col.field not in subs:
+                add(("body", i, "columns", j, "field"), _unknown(f"kolom van '{q.id}'", col.field, subs))
+            for name in PLACEHOLDER.findall(col.text or ""):
+                if name not in subs and name not in scalars:
+                    add(("body", i, "columns", j, "text"),
+                        _unknown(f"kolom van '{q.id}' of vraag", name, subs + scalars))
+
+    for loc, cond in _conditions(raw.get("body"), ("body",)):
+        answer = cond.get("answer")
+        if isinstance(answer, str) and "equals" in cond and any(q.id == answer for q in spec.list_questions()):
+            add((*loc, "equals"), f"'{answer}' is een lijstvraag: een voorwaarde kan alleen vragen "
+                                  "of zij rijen heeft (zonder equals)")
+
+    for q in spec.list_questions():
+        rows = spec.example.lists.get(q.id, ())
+        if not rows:
+            add(("example", "lists"), f"het voorbeeld moet de lijst '{q.id}' met minstens één rij vullen")
+        for r, row in enumerate(rows):
+            for sub in q.fields:
+                if row.get(sub.id) in (None, ""):
+                    add(("example", "lists", q.id, r),
+                        f"het voorbeeld vult elke kolom; '{sub.id}' ontbreekt in rij {r + 1}")
+
+    for key, source in (("services_from", spec.services_from), ("subprocessors_from", spec.subprocessors_from)):
+        if source is None:
+            continue
+        lists = [q.id for q in spec.list_questions()]
+        if source.list not in lists:
+            add((key, "list"), _unknown("lijstvraag", source.list, lists))
+            continue
+        q = spec.question(source.list)
+        subs = [f.id for f in q.fields]
+        for field_name in ("name", "country", "outside_eea", "description"):
+            named: str | None = getattr(source, field_name, None)
+            if named is None:
+                continue
+            if named not in subs:
+                add((key, field_name), _unknown(f"kolom van '{q.id}'", named, subs))
+            elif field_name == "outside_eea" and q.sub(named).type != "boolean":
+                add((key, field_name), f"kolom '{named}' moet van type boolean (ja/nee) zijn")
+
+
+def _processor_findings(spec: m.FormSpec, add: Callable[[Loc, str], None]) -> None:
+    """A processor typed by the user: placeholders name plain questions, and a label names the form."""
+    typed = False
+    for key in ("name", "short_name", "kvk", "address", "place", "country", "breach_email", "breach_phone"):
+        value = getattr(spec.processor, key)
+        for name in PLACEHOLDER.findall(value or ""):
+            typed = True
+            if (message := _placeholder_problem(spec, name)) is not None:
+                add(("processor", key), message)
+            elif key == "name" and not spec.question(name).required:
+                add(("processor", key), f"de naam van de verwerker komt uit een verplichte vraag; "
+                                        f"'{name}' is optioneel")
+    if typed and not spec.processor.label:
+        add(("processor",), "de verwerker wordt ingevuld: geef bij 'label' de naam waaronder het "
+                            "formulier in lijsten staat")
+    if PLACEHOLDER.search(spec.processor.label or ""):
+        add(("processor", "label"), "het label staat in lijsten voordat er antwoorden zijn en kan "
+                                    "geen {{...}} bevatten")
 
 
 _YAML_PROBLEMS_NL = {

@@ -28,9 +28,17 @@ class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 
 
 class Processor(Strict, frozen=True, kw_only=True):
-    """The other party: the processor, or (Infogroen) the controller."""
+    """The other party: the processor, or (Infogroen) the controller.
+
+    In a form whose processor the user types (the sector model) every text
+    field may hold ``{{question}}`` placeholders, filled from the answers
+    (``dpa_desktop.parties.processor_of``); ``label`` then names the form where
+    no answers exist yet (the start screen, the list of forms).
+    """
 
     name: str
+    # How lists name the form before anything is answered; required when name holds placeholders.
+    label: str | None = None
     short_name: str
     kvk: str | None = None
     address: str | None = None
@@ -61,9 +69,13 @@ class DocumentSettings(Strict, frozen=True, kw_only=True):
 
 QuestionType = Literal[
     "text", "multiline", "kvk", "postcode", "email", "phone", "date", "choice", "boolean",
-    "agb", "number",
+    "agb", "number", "list",
 ]
-PageId = Literal["partij", "diensten", "bewaartermijnen", "contacten", "ondertekening"]
+# The types a cell of a list (a sub-question) may have: one line each.
+CELL_TYPES: tuple[str, ...] = (
+    "text", "kvk", "postcode", "email", "phone", "date", "choice", "boolean", "agb", "number",
+)
+PageId = Literal["partij", "verwerker", "diensten", "bewaartermijnen", "contacten", "ondertekening"]
 
 
 class Option(Strict, frozen=True, kw_only=True):
@@ -71,6 +83,20 @@ class Option(Strict, frozen=True, kw_only=True):
     label: str
     # What the agreement says when this option is chosen ({{id}} renders it).
     text: str
+
+
+class SubQuestion(Strict, frozen=True, kw_only=True):
+    """One column of a list question: what each row asks. ``{{id}}`` only inside its table."""
+
+    id: Ident
+    type: QuestionType = "text"
+    label: str
+    help: str = ""
+    required: bool = True
+    min_length: int | None = None
+    max_length: int = 300
+    options: tuple[Option, ...] = ()
+    placeholder: str = ""
 
 
 class Question(Strict, frozen=True, kw_only=True):
@@ -87,6 +113,18 @@ class Question(Strict, frozen=True, kw_only=True):
     profile: str | None = None
     # Shown in the wizard only; answers never depend on it.
     placeholder: str = ""
+    # ---- type "list" only: rows the user types, each answering ``fields``.
+    # What one row is called in messages: "Subverwerker 2 – land: ...".
+    item_label: str | None = None
+    fields: tuple[SubQuestion, ...] = ()
+    min_items: Annotated[int, Meta(ge=0, le=200)] = 0
+    max_items: Annotated[int, Meta(ge=1, le=200)] = 50
+
+    def sub(self, sid: str) -> SubQuestion:
+        for f in self.fields:
+            if f.id == sid:
+                return f
+        raise KeyError(sid)
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -166,6 +204,8 @@ class LiabilityTerm(Term, frozen=True, kw_only=True):
 
 
 class KeyTerms(Strict, frozen=True, kw_only=True):
+    # True for the sector model itself: the review says so instead of comparing it with itself.
+    is_sector_model: bool = False
     breach_notification: BreachTerm
     subprocessor_consent: ConsentTerm
     data_location: LocationTerm
@@ -285,6 +325,25 @@ class SubprocessorsTableBlock(BlockBase, tag="subprocessors_table", frozen=True,
     widths: tuple[float, ...] = ()
 
 
+class ListColumn(Strict, frozen=True, kw_only=True):
+    """A column of a list table: one sub-field, or a text with ``{{sub_field}}`` placeholders."""
+
+    title: str
+    field: Ident | None = None
+    text: str | None = None
+
+
+class ListTableBlock(BlockBase, tag="list_table", frozen=True, kw_only=True):
+    """The rows of a list question, in the order typed; the header repeats on every page."""
+
+    list_table: Ident
+    columns: tuple[ListColumn, ...]
+    widths: tuple[float, ...] = ()
+    small: bool = False
+    # Printed as a paragraph instead of the table when the list has no rows.
+    empty: str | None = None
+
+
 class SignatureLine(Strict, frozen=True, kw_only=True):
     label: str
     value: str = ""
@@ -322,6 +381,7 @@ BLOCK_KINDS: dict[str, type[BlockBase]] = {
     "table": TableBlock,
     "services_table": ServicesTableBlock,
     "subprocessors_table": SubprocessorsTableBlock,
+    "list_table": ListTableBlock,
     "signature": SignatureBlock,
     "page_break": PageBreakBlock,
     "annex": AnnexBlock,
@@ -343,7 +403,7 @@ def block_kind(value: Any) -> str | None:
 
 Block: TypeAlias = (
     TitleBlock | HeadingBlock | ParaBlock | ClauseBlock | ListBlock | TableBlock | ServicesTableBlock
-    | SubprocessorsTableBlock | SignatureBlock | PageBreakBlock | AnnexBlock
+    | SubprocessorsTableBlock | ListTableBlock | SignatureBlock | PageBreakBlock | AnnexBlock
 )
 
 
@@ -355,10 +415,38 @@ class RetentionAnswer(Strict, frozen=True, kw_only=True):
     unit: Literal["dagen", "weken", "maanden", "jaar"]
 
 
+ListRow: TypeAlias = dict[str, str | bool]
+
+
 class ExampleAnswers(Strict, frozen=True, kw_only=True):
     values: dict[str, str | bool]
     services: tuple[str, ...] = ()
     retention: dict[str, RetentionAnswer] = {}
+    # The rows of each list question.
+    lists: dict[str, tuple[ListRow, ...]] = {}
+
+
+# --------------------------------------------------------------------------- typed rows as register data
+
+
+class SubprocessorsFrom(Strict, frozen=True, kw_only=True):
+    """Which list holds the processor's subprocessors, and which sub-fields say what.
+
+    The register and the review read its rows like the catalogue's subprocessors.
+    """
+
+    list: Ident
+    name: Ident
+    country: Ident
+    outside_eea: Ident | None = None
+    description: Ident | None = None
+
+
+class ServicesFrom(Strict, frozen=True, kw_only=True):
+    """Which list holds the services the practice takes, and the sub-field with their name."""
+
+    list: Ident
+    name: Ident
 
 
 # --------------------------------------------------------------------------- the form
@@ -376,6 +464,9 @@ class FormSpec(Strict, frozen=True, kw_only=True):
     questions: tuple[Question, ...]
     services: tuple[Service, ...] = ()
     subprocessors: tuple[Subprocessor, ...] = ()
+    # A form without a catalogue whose services and subprocessors the user types (lists).
+    services_from: ServicesFrom | None = None
+    subprocessors_from: SubprocessorsFrom | None = None
     key_terms: KeyTerms
     example: ExampleAnswers
     body: tuple[Block, ...]
@@ -406,6 +497,14 @@ class FormSpec(Strict, frozen=True, kw_only=True):
         for sid in service_ids:
             wanted.update(self.service(sid).subprocessors)
         return [p for p in self.subprocessors if p.id in wanted]
+
+    @property
+    def processor_label(self) -> str:
+        """The processor as lists show the form, before anything is answered."""
+        return self.processor.label or self.processor.name
+
+    def list_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.type == "list"]
 
     def retention_services(self) -> list[Service]:
         """Services whose retention the controller decides."""
