@@ -90,7 +90,7 @@ def _forms() -> int:
 
     loaded = load_forms()
     for spec in sorted(loaded.forms.values(), key=lambda s: s.id):
-        print(f"{spec.id}\t{spec.processor.name}\t{spec.version}")
+        print(f"{spec.id}\t{spec.processor_label}\t{spec.version}")
     for err in loaded.errors:
         print(str(err), file=sys.stderr)
     return EXIT_OK

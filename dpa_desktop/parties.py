@@ -39,13 +39,19 @@ def processor_of(spec: m.FormSpec, answers: Answers) -> m.Processor:
 
 
 def subprocessors_of(spec: m.FormSpec, answers: Answers) -> list[m.Subprocessor]:
-    """Subprocessors of the agreement: the catalogue's for the services taken (all of
-    them for a form without services), then the rows typed in ``subprocessors_from``."""
+    """Subprocessors the agreement names: the catalogue's for the services taken (all of
+    them for a form without services), then the rows typed (``typed_subprocessors``)."""
     out = spec.subprocessors_for(answers.services) if spec.services else list(spec.subprocessors)
+    return out + typed_subprocessors(spec, answers)
+
+
+def typed_subprocessors(spec: m.FormSpec, answers: Answers) -> list[m.Subprocessor]:
+    """The rows of the form's ``subprocessors_from`` list as subprocessors, in typed order."""
     source = spec.subprocessors_from
     if source is None:
-        return out
+        return []
     question = spec.question(source.list)
+    out = []
     for i, row in enumerate(answers.lists.get(source.list, ()), start=1):
         def cell(sub: str | None, row: dict[str, str | bool] = row) -> str:
             return printed_value(question.sub(sub), row.get(sub)) if sub else ""

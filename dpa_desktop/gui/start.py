@@ -51,7 +51,7 @@ PAGE_NAMES_NL = {
 def sort_forms(forms: list[FormSpec], kind: str | None) -> list[FormSpec]:
     """Forms meant for her kind of organisation first, then by processor name."""
     return sorted(forms, key=lambda s: (kind not in s.audience if kind else False,
-                                        s.processor.name.lower(), s.id))
+                                        s.processor_label.lower(), s.id))
 
 
 class StartWindow(QMainWindow):
@@ -200,7 +200,7 @@ class StartWindow(QMainWindow):
         current_id = current.data(USER_ROLE) if current else None
         self.forms_list.clear()
         for spec in sort_forms(list(loaded.forms.values()), kind):
-            item = QListWidgetItem(f"{spec.processor.name}  –  versie {spec.version}\n"
+            item = QListWidgetItem(f"{spec.processor_label}  –  versie {spec.version}\n"
                                    f"{spec.description}")
             item.setData(USER_ROLE, spec.id)
             item.setToolTip(f"Formulier '{spec.id}'")
@@ -323,7 +323,7 @@ class StartWindow(QMainWindow):
         forms = self.session.forms.forms if self.session.forms else {}
         for draft in drafts:
             spec = forms.get(draft.form_id)
-            who = spec.processor.name if spec else draft.form_id
+            who = spec.processor_label if spec else draft.form_id
             when = draft.updated.strftime("%d-%m-%Y %H:%M") if draft.updated else ""
             org = draft.answers.values.get("organisatie_naam")
             text = f"{who}  –  bij '{PAGE_NAMES_NL.get(draft.page, draft.page)}'\n" \

@@ -699,7 +699,7 @@ class AgreementWizard(QWizard):
         self._draft = _DraftRef(id=draft.id if draft is not None else None)
         self._resume_page = draft.page if draft is not None else None
         self.setObjectName("wizard")
-        self.setWindowTitle(f"Nieuwe verwerkersovereenkomst – {spec.processor.name}")
+        self.setWindowTitle(f"Nieuwe verwerkersovereenkomst – {spec.processor_label}")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)

@@ -74,13 +74,16 @@ def breach_card_rows(entries: Sequence[tuple[FormSpec, Answers]]) -> list[Breach
     """Rows in processor order; one per agreement, so two contracts with one party show twice
     only when their terms differ."""
     rows: list[BreachCardRow] = []
+    from dpa_desktop.parties import processor_of
+
     for spec, answers in entries:
         term = spec.key_terms.breach_notification
+        processor = processor_of(spec, answers)
         row = BreachCardRow(
-            party=spec.processor.name,
+            party=processor.name,
             practice_reports=spec.user_role == "processor",
-            email=spec.processor.breach_email or "",
-            phone=spec.processor.breach_phone or "",
+            email=processor.breach_email or "",
+            phone=processor.breach_phone or "",
             deadline=breach_deadline(term),
             article=term.article,
             own_contact=_own_contact(spec, answers),

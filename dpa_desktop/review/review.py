@@ -18,6 +18,7 @@ from dpa_desktop import document as d
 from dpa_desktop.answers import Answers, format_retention
 from dpa_desktop.assemble import build_document
 from dpa_desktop.forms import model as m
+from dpa_desktop.parties import processor_of, subprocessors_of
 from dpa_desktop.review.clauses import clause_index
 from dpa_desktop.review.reference import SectorModel, sector_model
 
@@ -34,6 +35,13 @@ DISCLAIMER = (
     "Dit overzicht is geen juridisch advies. Het zet op een rij wat de overeenkomst zegt, "
     "met het artikel waar het staat, en vergelijkt dat met het sectormodel voor de zorg. "
     "Twijfelt u, vraag dan uw functionaris voor de gegevensbescherming of een jurist."
+)
+
+# Said of an agreement whose form is the sector model itself (key_terms.is_sector_model).
+SECTOR_MODEL_NOTE = (
+    "Deze overeenkomst is het sectormodel zelf ({reference}): de standaardtekst zonder "
+    "afwijkingen. De punten hieronder zijn dus in lijn met het sectormodel; controleer vooral "
+    "wat u zelf invult, zoals de diensten, de subverwerkers en de beveiligingsmaatregelen."
 )
 
 ART28_REQUIREMENTS: dict[str, str] = {
@@ -190,7 +198,8 @@ class _Builder:
         self.answers = answers
         self.ref = ref
         self.role = spec.user_role
-        self.other = spec.processor.short_name
+        self.processor = processor_of(spec, answers)
+        self.other = self.processor.short_name
         self.doc = build_document(spec, answers)
         self.index = clause_index(self.doc)
         self.taken = [s for s in spec.services if s.id in answers.services]
@@ -244,12 +253,8 @@ class _Builder:
     def subprocessors(self) -> Point:
         term = self.spec.key_terms.subprocessor_consent
         ref = self.ref.data_location
-        if self.spec.services:
-            involved = self.spec.subprocessors_for([s.id for s in self.taken])
-            scope = "bij de diensten die u afneemt"
-        else:
-            involved = list(self.spec.subprocessors)
-            scope = "in de overeenkomst"
+        involved = subprocessors_of(self.spec, self.answers)
+        scope = "bij de diensten die u afneemt" if self.spec.services else "in de overeenkomst"
         outside = [p for p in involved if p.outside_eea]
         details = tuple(
             f"{p.name} ({p.country})" + (" - BUITEN DE EER" if p.outside_eea else "")
@@ -475,17 +480,22 @@ def build_review(spec: m.FormSpec, answers: Answers,
     """
     ref = reference or sector_model()
     b = _Builder(spec, answers, ref)
+    name = b.processor.name
     if spec.user_role == "processor":
         role_note = (f"Let op: in deze overeenkomst bent u de VERWERKER en is "
-                     f"{spec.processor.name} de verwerkingsverantwoordelijke. Dit overzicht "
+                     f"{name} de verwerkingsverantwoordelijke. Dit overzicht "
                      "laat zien wat de overeenkomst van u vraagt.")
     else:
-        role_note = (f"U bent de verwerkingsverantwoordelijke; {spec.processor.name} is de "
+        role_note = (f"U bent de verwerkingsverantwoordelijke; {name} is de "
                      "verwerker. Dit overzicht laat zien wat de overeenkomst u aan "
                      "bescherming biedt.")
+    notes: tuple[str, ...] = ()
+    if spec.key_terms.is_sector_model:
+        notes = (SECTOR_MODEL_NOTE.format(reference=ref.name),)
+        role_note += " " + notes[0]
     points = (b.breach(), b.consent(), b.subprocessors(), b.location(), b.audit(),
               b.liability(), b.retention(), b.special())
-    return Review(form_id=spec.id, processor_name=spec.processor.name,
+    return Review(form_id=spec.id, processor_name=name,
                   organisation=_organisation(spec, answers), user_role=spec.user_role,
                   role_note=role_note, reference_name=ref.name, points=points,
-                  art28=b.art28())
+                  art28=b.art28(), notes=notes)

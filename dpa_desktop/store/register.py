@@ -243,12 +243,14 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
            docx: bytes, pdf: bytes, *, draft_id: int | None = None,
            today: date | None = None) -> int:
     """A generated agreement enters the register as a concept, with its two documents."""
+    from dpa_desktop.parties import processor_of, service_names_of, typed_subprocessors
+
     clean = normalised(spec, answers)
     created = today or date.today()
     organisation = _profile_value(spec, clean, "organisatie_naam")
-    service_names = [spec.service(s).name for s in clean.services]
+    service_names = service_names_of(spec, clean)
     subs = []
-    for sub in spec.subprocessors_for(clean.services):
+    for sub in spec.subprocessors_for(clean.services) + typed_subprocessors(spec, clean):
         uses = [spec.service(s).name for s in clean.services
                 if sub.id in spec.service(s).subprocessors]
         subs.append({"name": sub.name, "country": sub.country, "outside_eea": sub.outside_eea,
@@ -267,7 +269,7 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
         cur = conn.execute(
             "INSERT INTO agreements (form_id, form_version, processor, status, created_on, "
             "index_blob, data_blob) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (spec.id, spec.version, spec.processor.name, CONCEPT, created.isoformat(),
+            (spec.id, spec.version, processor_of(spec, clean).name, CONCEPT, created.isoformat(),
              cipher.encrypt(_json(index), "agreement:index"),
              cipher.encrypt(_json(data), "agreement:data")))
         aid = int(cur.lastrowid or 0)
