@@ -8,6 +8,7 @@ each naming its field by its Dutch label.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -266,7 +267,8 @@ def row_label(question: Question, index: int) -> str:
 def cell_label(question: Question, index: int, sub: SubQuestion) -> str:
     """How a message names one cell: "Subverwerker 2 – land"."""
     label = sub.label
-    if label[1:2].islower():  # "Land" reads "land"; "KvK-nummer" and "AGB-code" stay
+    first_word = re.split(r"[\s-]", label, maxsplit=1)[0]
+    if not any(ch.isupper() for ch in first_word[1:]):  # "Land" reads "land"; "KvK-nummer" stays
         label = label[:1].lower() + label[1:]
     return f"{row_label(question, index)} – {label}"
 

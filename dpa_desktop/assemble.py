@@ -268,8 +268,10 @@ class _Assembler:
         if column.field is not None:
             return printed_value(question.sub(column.field), row.get(column.field))
         cells = {f.id: printed_value(f, row.get(f.id)) for f in question.fields}
-        return PLACEHOLDER.sub(lambda mt: cells.get(mt.group(1), self.values.get(mt.group(1), "")),
+        text = PLACEHOLDER.sub(lambda mt: cells.get(mt.group(1), self.values.get(mt.group(1), "")),
                                column.text or "")
+        # A line whose only content was an empty optional cell is left out.
+        return "\n".join(line for line in text.split("\n") if line.strip())
 
 
 def build_document(spec: m.FormSpec, answers: Answers) -> d.Document:

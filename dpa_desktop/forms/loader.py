@@ -291,11 +291,10 @@ def _list_findings(spec: m.FormSpec, raw: dict[str, Any], add: Callable[[Loc, st
             if (col.field is None) == (col.text is None):
                 add(("body", i, "columns", j), "een kolom heeft precies één van: field, text")
             if col.field is not None and col.field not in subs:
-                add(("body", i, "columns", j, "field"), _unknown(f"kolom van '{q.id}'", col.field, subs))
+                add(("body", i, "columns", j, "field"), _unknown_column(q, col.field))
             for name in PLACEHOLDER.findall(col.text or ""):
                 if name not in subs and name not in scalars:
-                    add(("body", i, "columns", j, "text"),
-                        _unknown(f"kolom van '{q.id}' of vraag", name, subs + scalars))
+                    add(("body", i, "columns", j, "text"), _unknown("kolom of vraag", name, subs + scalars))
 
     for loc, cond in _conditions(raw.get("body"), ("body",)):
         answer = cond.get("answer")
@@ -327,7 +326,7 @@ def _list_findings(spec: m.FormSpec, raw: dict[str, Any], add: Callable[[Loc, st
             if named is None:
                 continue
             if named not in subs:
-                add((key, field_name), _unknown(f"kolom van '{q.id}'", named, subs))
+                add((key, field_name), _unknown_column(q, named))
             elif field_name == "outside_eea" and q.sub(named).type != "boolean":
                 add((key, field_name), f"kolom '{named}' moet van type boolean (ja/nee) zijn")
 
@@ -371,6 +370,15 @@ def _yaml_problem_nl(problem: str) -> str:
         if problem.startswith(english):
             return dutch
     return f"fout in de opmaak ({problem})"
+
+
+def _unknown_column(question: m.Question, name: str) -> str:
+    """'onbekende kolom', with the nearest name or else the list's columns."""
+    subs = [f.id for f in question.fields]
+    message = _unknown("kolom", name, subs)
+    if "bedoelt u" not in message:
+        message += f"; de lijst '{question.id}' heeft: {', '.join(subs)}"
+    return message
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:
