@@ -1,0 +1,29 @@
+"""An agreement on the sector model enters the register under the processor she typed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from dpa_desktop.answers import example_answers
+from dpa_desktop.forms.loader import load_forms
+from dpa_desktop.store import SIGNED, Store
+
+
+def test_the_register_holds_the_typed_processor_services_and_subprocessors(
+        store: Store, documents: tuple[Path, Path]) -> None:
+    spec = load_forms().get("sectormodel")
+    aid = store.record_agreement(spec, example_answers(spec), *documents)
+    agreement = store.get_agreement(aid)
+    assert agreement.processor == "Zorgcloud Nederland B.V."
+    assert agreement.service_names[0] == "Hosting huisartseninformatiesysteem"
+    assert len(agreement.service_names) == 5
+    assert [(s.name, s.country, s.outside_eea) for s in agreement.subprocessors] == [
+        ("Datacenter Noord B.V.", "Nederland", False), ("Backupdienst Europa GmbH", "Duitsland", False),
+        ("Mailfilter Inc.", "Verenigde Staten", True)]
+    assert agreement.answers.lists["subverwerkers"][2]["buiten_eer"] is True
+    assert [s.processor for s in store.list_agreements(query="Zorgcloud")] == ["Zorgcloud Nederland B.V."]
+    store.set_status(aid, SIGNED, date(2026, 11, 23))
+    outside = [u for u in store.subprocessor_overview() if u.outside_eea]
+    assert [(u.name, [a.processor for a in u.agreements]) for u in outside] == [
+        ("Mailfilter Inc.", ["Zorgcloud Nederland B.V."])]
