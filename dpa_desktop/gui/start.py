@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 USER_ROLE = 256
 
 PAGE_NAMES_NL = {
-    "partij": "uw gegevens", "diensten": "diensten", "bewaartermijnen": "bewaartermijnen",
+    "partij": "uw gegevens", "verwerker": "verwerker", "diensten": "diensten", "bewaartermijnen": "bewaartermijnen",
     "contacten": "contactpersonen", "ondertekening": "ondertekening", "review": "controleren",
     "result": "documenten",
 }

@@ -45,12 +45,14 @@ from PySide6.QtWidgets import (
 from dpa_desktop import paths
 from dpa_desktop.answers import RETENTION_UNITS, Answers, format_retention, validate_answers
 from dpa_desktop.errors import FieldProblem
-from dpa_desktop.forms.model import FormSpec, Question, Service
+from dpa_desktop.forms.model import FormSpec, Question, Service, SubQuestion
 from dpa_desktop.gui.fields import (
     ERROR_STYLE,
     HELP_STYLE,
+    ListField,
     QuestionField,
     caption_text,
+    make_field,
     small_label,
     with_mnemonic,
 )
@@ -64,11 +66,12 @@ if TYPE_CHECKING:
     from dpa_desktop.fill import FillResult
     from dpa_desktop.store import Draft
 
-QUESTION_PAGES = ("partij", "diensten", "bewaartermijnen", "contacten", "ondertekening")
+QUESTION_PAGES = ("partij", "verwerker", "diensten", "bewaartermijnen", "contacten", "ondertekening")
 PAGE_ORDER = (*QUESTION_PAGES, "review", "result")
 PAGE_IDS = {name: i for i, name in enumerate(PAGE_ORDER)}
 PAGE_TITLES = {
     "partij": "Uw gegevens",
+    "verwerker": "Verwerker",
     "diensten": "Diensten",
     "bewaartermijnen": "Bewaartermijnen en einde",
     "contacten": "Contactpersonen",
@@ -78,6 +81,8 @@ PAGE_TITLES = {
 }
 PAGE_INTROS = {
     "partij": "Controleer de gegevens van uw organisatie zoals ze in de overeenkomst komen.",
+    "verwerker": "Vul de gegevens in van de verwerker met wie u deze overeenkomst sluit, zoals "
+                 "ingeschreven bij de Kamer van Koophandel.",
     "diensten": "Vink de diensten aan die u afneemt. Rechts ziet u welke gegevens daarbij "
                 "worden verwerkt.",
     "bewaartermijnen": "Kies hoe lang gegevens bewaard blijven en wat er aan het einde "
@@ -87,6 +92,8 @@ PAGE_INTROS = {
     "review": "Controleer alle antwoorden. Klik op 'Wijzigen' om iets aan te passen.",
     "result": "De overeenkomst wordt gemaakt als Word-document (DOCX) en als PDF.",
 }
+# The services page of a form without a catalogue: its questions describe the services.
+QUESTION_SERVICES_INTRO = "Vul de gegevens in van de overeenkomst en de diensten die de verwerker levert."
 # Letters the wizard's own buttons use (Volgende, Terug, Voltooien, Help).
 WIZARD_MNEMONICS = {"v", "t", "h", "m"}
 SAVE_DELAY_MS = 400
@@ -112,12 +119,13 @@ class AnswerModel:
         self.values: dict[str, str | bool] = dict(answers.values) if answers else {}
         self.services: list[str] = list(answers.services) if answers else []
         self.retention: dict[str, tuple[int, str]] = dict(answers.retention) if answers else {}
+        self.lists: dict[str, tuple[dict[str, str | bool], ...]] = dict(answers.lists) if answers else {}
 
     def answers(self) -> Answers:
         order = [s.id for s in self.spec.services]
         services = tuple(sorted(self.services, key=lambda s: order.index(s) if s in order else 999))
         return Answers(form_id=self.spec.id, values=dict(self.values), services=services,
-                       retention=dict(self.retention))
+                       retention=dict(self.retention), lists=dict(self.lists))
 
     def set_value(self, qid: str, value: str | bool | None) -> None:
         if value is None or value == "":
@@ -126,7 +134,7 @@ class AnswerModel:
             self.values[qid] = value
 
 
-def display_value(question: Question, value: str | bool | None) -> str:
+def display_value(question: Question | SubQuestion, value: str | bool | None) -> str:
     """An answer as she would read it (option label, Ja/Nee, a Dutch date)."""
     if value is None or value == "":
         return ""
@@ -144,13 +152,22 @@ def display_value(question: Question, value: str | bool | None) -> str:
     return str(value)
 
 
+def display_rows(question: Question, rows: tuple[dict[str, str | bool], ...] | None) -> str:
+    """A list answer as she would read it: one numbered line per row."""
+    lines = []
+    for i, row in enumerate(rows or (), start=1):
+        cells = [display_value(sub, row.get(sub.id)) for sub in question.fields]
+        lines.append(f"{i}. " + "; ".join(c for c in cells if c))
+    return "\n".join(lines)
+
+
 def problem_page(spec: FormSpec, problem: FieldProblem) -> str:
     if problem.field == "services":
         return "diensten"
     if problem.field.startswith("retention."):
         return "bewaartermijnen"
     try:
-        return spec.question(problem.field).page
+        return spec.question(problem.field.split(".")[0]).page
     except KeyError:
         return "review"
 
@@ -184,7 +201,7 @@ class QuestionPage(_Page):
     def __init__(self, wiz: AgreementWizard, name: str, questions: list[Question]) -> None:
         super().__init__(wiz, name)
         self.questions = questions
-        self.fields: dict[str, QuestionField] = {}
+        self.fields: dict[str, QuestionField | ListField] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -201,15 +218,22 @@ class QuestionPage(_Page):
         self.extra_layout = QVBoxLayout()
         self.body.addLayout(self.extra_layout)
         for q in questions:
-            field = QuestionField(q)
-            field.set_value(wiz.model.values.get(q.id))
+            field = make_field(q)
+            if isinstance(field, ListField):
+                field.set_value(wiz.model.lists.get(q.id))
+            else:
+                field.set_value(wiz.model.values.get(q.id))
             field.changed.connect(lambda f=field: self._field_changed(f))
-            label_text = q.label + ("" if q.required else " (optioneel)")
+            label_text = q.label + ("" if q.required or q.type == "list" else " (optioneel)")
             label = QLabel(caption_text(with_mnemonic(label_text, used)))
             label.setBuddy(field.focus_widget())
             label.setWordWrap(True)
-            label.setFixedWidth(label.fontMetrics().averageCharWidth() * 30)
-            self.form.addRow(label, field)
+            if isinstance(field, ListField):  # a table needs the page's full width
+                self.form.addRow(label)
+                self.form.addRow(field)
+            else:
+                label.setFixedWidth(label.fontMetrics().averageCharWidth() * 30)
+                self.form.addRow(label, field)
             self.fields[q.id] = field
         self.save_profile: QCheckBox | None = None
         if any(q.profile for q in questions):
@@ -226,8 +250,17 @@ class QuestionPage(_Page):
         outer.addWidget(scroll)
         self._used_mnemonics = used
 
-    def _field_changed(self, field: QuestionField) -> None:
-        self.wiz.model.set_value(field.question.id, field.stored_value())
+    def set_step(self, step: int, total: int) -> None:
+        if self.name == "diensten":  # no catalogue to tick: the services are typed or described
+            self.setSubTitle(f"Stap {step} van {total}. {QUESTION_SERVICES_INTRO}")
+        else:
+            super().set_step(step, total)
+
+    def _field_changed(self, field: QuestionField | ListField) -> None:
+        if isinstance(field, ListField):
+            self.wiz.model.lists[field.question.id] = tuple(field.stored_value())
+        else:
+            self.wiz.model.set_value(field.question.id, field.stored_value())
         if self.save_profile is not None:
             self.save_profile.setEnabled(bool(self.profile_changes()))
         self.wiz.answers_changed()
@@ -246,7 +279,7 @@ class QuestionPage(_Page):
     def is_empty(self) -> bool:
         return not self.questions
 
-    def check_all(self) -> list[QuestionField]:
+    def check_all(self) -> list[QuestionField | ListField]:
         return [f for f in self.fields.values() if f.check(when_empty=True)]
 
     def validatePage(self) -> bool:
@@ -533,7 +566,9 @@ class ReviewPage(_Page):
                 continue
             rows: list[tuple[str, str]] = []
             for q in wiz.spec.questions:
-                if q.page == name:
+                if q.page == name and q.type == "list":
+                    rows.append((q.label, display_rows(q, answers.lists.get(q.id))))
+                elif q.page == name:
                     rows.append((q.label, display_value(q, answers.values.get(q.id))))
             if name == "diensten":
                 names = [wiz.spec.service(s).name for s in answers.services
@@ -786,7 +821,7 @@ class AgreementWizard(QWizard):
         page = self.currentPage()
         return page.name if isinstance(page, _Page) else PAGE_ORDER[0]
 
-    def question_field(self, qid: str) -> QuestionField:
+    def question_field(self, qid: str) -> QuestionField | ListField:
         """The widget of a question, wherever its page is (tests type into these)."""
         for page in self.pages.values():
             fields = page.fields if isinstance(page, QuestionPage) else {}

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWizard
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget, QWizard
 
 from dpa_desktop.answers import Answers
 from dpa_desktop.gui import operations
-from dpa_desktop.gui.fields import QuestionField
+from dpa_desktop.gui.fields import ListField, QuestionField
 from dpa_desktop.gui.session import Session
 from dpa_desktop.gui.start import StartWindow
 from dpa_desktop.gui.wizard import AgreementWizard, QuestionPage, RetentionPage, ServicesPage
@@ -50,8 +50,62 @@ def type_into(qtbot: Any, field: QuestionField, value: str | bool) -> None:
         editor.setFocus()
         editor.selectAll()
         qtbot.keyClick(editor, Qt.Key.Key_Delete)
-        qtbot.keyClicks(editor, text)
+        type_text(qtbot, editor, text)
     field.check()  # what leaving the field does
+
+
+def cell_editor(field: ListField, row: int, col: int) -> QWidget:
+    """The open editor of a cell: the one "Toevoegen" opened, or one a double click opens."""
+    table = field.table
+    name = f"cell_{field.question.id}_{field.question.fields[col].id}"
+
+    def open_editors() -> list[QWidget]:
+        return [w for w in table.viewport().findChildren(QWidget, name) if w.isVisible()]
+
+    if not (open_editors() and table.currentRow() == row and table.currentColumn() == col):
+        table.setFocus()
+        table.setCurrentCell(row, col)
+        item = table.item(row, col)
+        assert item is not None
+        table.editItem(item)
+    editors = open_editors()
+    assert len(editors) == 1, editors
+    return editors[0]
+
+
+def type_text(qtbot: Any, editor: QLineEdit, text: str) -> None:
+    """Type key by key; QTest has no keys for letters outside ASCII ("ë"), so those are inserted."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(editor, ch)
+        else:
+            editor.insert(ch)
+            editor.textEdited.emit(editor.text())  # as typing it would
+
+
+def type_cell(qtbot: Any, field: ListField, row: int, col: int, value: str | bool) -> None:
+    """Type into one cell of a list (or pick from its drop-down) and press Enter."""
+    editor = cell_editor(field, row, col)
+    if isinstance(editor, QComboBox):
+        editor.setCurrentIndex(editor.findData(value))
+    else:
+        assert isinstance(editor, QLineEdit)
+        editor.selectAll()
+        qtbot.keyClick(editor, Qt.Key.Key_Delete)
+        type_text(qtbot, editor, str(value))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def fill_list(qtbot: Any, field: ListField, rows: tuple[dict[str, str | bool], ...]) -> None:
+    """Replace a list's rows: remove every row, then add and type each one."""
+    while field.table.rowCount():
+        field.table.setCurrentCell(0, 0)
+        qtbot.mouseClick(field.remove_button, Qt.MouseButton.LeftButton)
+    for r, row in enumerate(rows):
+        qtbot.mouseClick(field.add_button, Qt.MouseButton.LeftButton)
+        for col, sub in enumerate(field.question.fields):
+            if sub.id in row:
+                type_cell(qtbot, field, r, col, row[sub.id])
 
 
 def fill_current_page(qtbot: Any, wiz: AgreementWizard, answers: Answers) -> None:
@@ -62,7 +116,10 @@ def fill_current_page(qtbot: Any, wiz: AgreementWizard, answers: Answers) -> Non
             page = page.questions_page
     if isinstance(page, QuestionPage):
         for qid, field in page.fields.items():
-            if qid in answers.values:
+            if isinstance(field, ListField):
+                if qid in answers.lists:
+                    fill_list(qtbot, field, answers.lists[qid])
+            elif qid in answers.values:
                 type_into(qtbot, field, answers.values[qid])
     if isinstance(page, RetentionPage):
         for sid, (amount, unit, _error) in page.rows.items():
