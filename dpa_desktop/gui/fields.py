@@ -7,8 +7,17 @@ it and shows the reason right beside it, not in a dialog.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFocusEvent, QFont, QKeyEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -21,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -365,6 +375,39 @@ class _CellDelegate(QStyledItemDelegate):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
 
+class _Table(QTableWidget):
+    """The table of a list: text columns share the width by how much they may hold
+    (a description gets more room than a name); short values fit their content."""
+
+    def __init__(self, subs: tuple[SubQuestion, ...]) -> None:
+        super().__init__(0, len(subs))
+        self._weights = [None if s.type in _NARROW_CELLS else min(max(s.max_length, 100), 400) ** 0.5
+                         for s in subs]
+        header = self.horizontalHeader()
+        for col, weight in enumerate(self._weights):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents if weight is None
+                                        else QHeaderView.ResizeMode.Interactive)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        texts = [c for c, w in enumerate(self._weights) if w is not None]
+        if not texts:
+            return
+        narrow = sum(header.sectionSize(c) for c, w in enumerate(self._weights) if w is None)
+        free = max(self.viewport().width() - narrow, 40 * len(texts))
+        total = sum(self._weights[c] or 0 for c in texts)
+        given = 0
+        for c in texts[:-1]:
+            width = int(free * (self._weights[c] or 0) / total)
+            header.resizeSection(c, width)
+            given += width
+        header.resizeSection(texts[-1], free - given)
+
+
 class ListField(QWidget):
     """A list question as an editable table: a row per item, a column per sub-question.
 
@@ -388,7 +431,7 @@ class ListField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         subs = question.fields
-        self.table = QTableWidget(0, len(subs))
+        self.table = _Table(subs)
         self.editor = self.table
         self.table.setObjectName(f"field_{question.id}")
         self.table.setAccessibleName(question.label)
@@ -405,12 +448,13 @@ class ListField(QWidget):
         self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         header = self.table.horizontalHeader()
+        # Long column titles wrap instead of being cut off (Qt reads the word-wrap text flag here).
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                                   | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
         for col, sub in enumerate(subs):
             item = QTableWidgetItem(sub.label + ("" if sub.required else " (optioneel)"))
             item.setToolTip(sub.help)
             self.table.setHorizontalHeaderItem(col, item)
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents
-                                        if sub.type in _NARROW_CELLS else QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(lambda *_a: self._fit_rows())
         layout.addWidget(self.table)
 
@@ -427,7 +471,8 @@ class ListField(QWidget):
         self.empty_label = small_label("Nog geen rijen; klik op Toevoegen.", HELP_STYLE)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
-        buttons.addWidget(self.empty_label, 1)
+        buttons.addWidget(self.empty_label)
+        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_row)
@@ -509,7 +554,13 @@ class ListField(QWidget):
             item.setText(shown)
         else:
             item.setText(self._display(sub, value))
-        item.setToolTip(sub.help)
+        self._tip(item, sub)
+
+    @staticmethod
+    def _tip(item: QTableWidgetItem, sub: SubQuestion) -> None:
+        """The whole text (a long word may not fit its cell), then what the column asks."""
+        text = item.text()
+        item.setToolTip(f"{text}\n\n{sub.help}" if text and sub.help else text or sub.help)
 
     @staticmethod
     def _display(sub: SubQuestion, value: str | bool | None) -> str:
@@ -551,6 +602,11 @@ class ListField(QWidget):
                     item.setText(shown)
                 finally:
                     self._loading = False
+        self._loading = True
+        try:
+            self._tip(item, sub)
+        finally:
+            self._loading = False
         self.check(when_empty=self._count_checked)
         self._fit_rows()
         self.changed.emit()
@@ -645,7 +701,18 @@ class ListField(QWidget):
         if bad and when_empty:
             self.table.setCurrentCell(bad[0][0], bad[0][1])
         self.show_problems(reasons)
+        if reasons and when_empty:
+            # After the layout has made room for the reasons just shown.
+            QTimer.singleShot(0, self._reveal)
         return reasons[0] if reasons else ""
+
+    def _reveal(self) -> None:
+        """Scroll the page so the reasons under the table can be read."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(self.error_label)
 
     def show_problems(self, reasons: list[str]) -> None:
         lines = [r[:1].upper() + r[1:] + ("" if r.endswith(".") else ".") for r in reasons[:6]]
