@@ -216,3 +216,15 @@ def test_the_review_page_lists_the_rows(qtbot: Any, window: StartWindow) -> None
     assert "3. Mailfilter Inc.; Verenigde Staten; Ja; Filtert inkomende e-mail op spam en virussen" in text
     assert "het sectormodel zelf" in " ".join(text.split())
     assert normalised(wiz.spec, wiz.model.answers()) == normalised(wiz.spec, answers)
+
+
+def test_tab_leaves_the_table_and_moves_between_cells_while_typing(qtbot: Any, field: ListField) -> None:
+    fill_list(qtbot, field, example_answers(KOERIER).lists["ophaaladressen"][:1])
+    field.activateWindow()
+    field.table.setFocus()
+    field.table.setCurrentCell(0, 0)
+    qtbot.keyClick(field.table, Qt.Key.Key_Tab)
+    assert field.add_button.hasFocus()  # no keyboard trap
+    editor = cell_editor(field, 0, 0)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert cell_editor(field, 0, 1).hasFocus()  # while typing, Tab goes to the next cell
