@@ -75,12 +75,11 @@ def test_every_style_a_document_names_is_in_the_pruned_template() -> None:
     import re
     import zipfile
 
+    from dpa_desktop import paths
     from dpa_desktop.answers import example_answers
     from dpa_desktop.assemble import build_document
     from dpa_desktop.fill import render_bytes
     from dpa_desktop.forms.loader import load_forms
-
-    from dpa_desktop import paths
 
     loaded = load_forms()
     assert set(loaded.forms) == {p.stem for p in paths.forms_dir().glob("*.yaml")}

@@ -205,7 +205,8 @@ class Index:
 
     def _put(self, cols: tuple[Any, ...], index: dict[str, str]) -> None:
         summary = AgreementSummary(
-            id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3], status=cols[4],
+            id=cols[0], form_id=cols[1], form_version=cols[2],
+            processor=index.get("processor") or cols[3], status=cols[4],
             created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]), signed_on=_d(cols[7]),
             ended_on=_d(cols[8]), review_on=_d(cols[9]),
             organisation=index.get("organisation", ""))
@@ -250,12 +251,19 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
     organisation = _profile_value(spec, clean, "organisatie_naam")
     service_names = service_names_of(spec, clean)
     subs = []
-    for sub in spec.subprocessors_for(clean.services) + typed_subprocessors(spec, clean):
+    for sub in spec.subprocessors_for(clean.services):
         uses = [spec.service(s).name for s in clean.services
                 if sub.id in spec.service(s).subprocessors]
         subs.append({"name": sub.name, "country": sub.country, "outside_eea": sub.outside_eea,
                      "services": uses})
-    data = {
+    # A processor and subprocessors the practice typed (the sector model) are what a
+    # person wrote: ciphertext only. The plain column holds the form's label.
+    processor = processor_of(spec, clean)
+    typed_processor = processor.name != spec.processor.name
+    typed_subs: list[dict[str, Any]] = [
+        {"name": p.name, "country": p.country, "outside_eea": p.outside_eea, "services": []}
+        for p in typed_subprocessors(spec, clean)]
+    data: dict[str, Any] = {
         "answers": clean.to_json(),
         "service_names": service_names,
         "signatories": _signatories(spec, clean),
@@ -264,12 +272,17 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
         "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
         "scan": None,
     }
+    if typed_subs:
+        data["typed_subprocessors"] = typed_subs
     index = {"organisation": organisation, "notes": ""}
+    if typed_processor:
+        index["processor"] = processor.name
     with db.transaction(conn):
         cur = conn.execute(
             "INSERT INTO agreements (form_id, form_version, processor, status, created_on, "
             "index_blob, data_blob) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (spec.id, spec.version, processor_of(spec, clean).name, CONCEPT, created.isoformat(),
+            (spec.id, spec.version, spec.processor_label if typed_processor else processor.name,
+             CONCEPT, created.isoformat(),
              cipher.encrypt(_json(index), "agreement:index"),
              cipher.encrypt(_json(data), "agreement:data")))
         aid = int(cur.lastrowid or 0)
@@ -430,10 +443,14 @@ def get(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> Agreement:
         SubprocessorEntry(name=n, country=c, outside_eea=bool(o), services=tuple(json.loads(s)))
         for n, c, o, s in conn.execute(
             "SELECT name, country, outside_eea, services FROM subprocessors "
-            "WHERE agreement_id = ? ORDER BY rowid", (aid,)))
+            "WHERE agreement_id = ? ORDER BY rowid", (aid,))) + tuple(
+        SubprocessorEntry(name=t["name"], country=t["country"], outside_eea=bool(t["outside_eea"]),
+                          services=tuple(t["services"]))
+        for t in data.get("typed_subprocessors", ()))
     scan = data.get("scan") or {}
     return Agreement(
-        id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3], status=cols[4],
+        id=cols[0], form_id=cols[1], form_version=cols[2],
+        processor=index.get("processor") or cols[3], status=cols[4],
         created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]), signed_on=_d(cols[7]),
         ended_on=_d(cols[8]), review_on=_d(cols[9]), organisation=index.get("organisation", ""),
         answers=answers, services=answers.services,
@@ -463,7 +480,12 @@ def document_bytes(conn: sqlite3.Connection, cipher: Cipher, aid: int, kind: Doc
 
 
 def subprocessor_overview(conn: sqlite3.Connection) -> list[SubprocessorUse]:
-    """Every subprocessor holding the practice's data under a signed agreement."""
+    """Every subprocessor holding the practice's data under a signed agreement.
+
+    Read from the plain subprocessors table: a catalogue's subprocessors. Those a
+    practice typed (the sector model) are ciphertext, in the agreement's data
+    (``Agreement.subprocessors`` includes them).
+    """
     grouped: dict[tuple[str, str], tuple[bool, list[SubprocessorAgreement]]] = {}
     parsed: dict[str, tuple[str, ...]] = {}  # the same service lists recur in every agreement
     for name, country, outside, services, aid, processor, form_id in conn.execute(
