@@ -199,3 +199,31 @@ def test_the_review_says_it_is_the_sector_model_itself() -> None:
     assert not review.art28_missing
     other = build_review(BETERDICHTBIJ, normalised(BETERDICHTBIJ, example_answers(BETERDICHTBIJ)))
     assert "sectormodel zelf" not in other.role_note and not other.notes
+
+
+def test_the_cli_fills_the_example_and_refuses_a_bad_cell_naming_row_and_column(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "dpa_desktop", *args], capture_output=True, text=True,
+                              encoding="utf-8")
+
+    listed = next(ln for ln in cli("forms").stdout.splitlines() if ln.startswith("sectormodel\t"))
+    assert listed.split("\t")[1] == "Modelverwerkersovereenkomst zorgsector (verwerker naar keuze)"
+    data = json.loads(cli("example", "sectormodel").stdout)
+    assert len(data["lists"]["diensten"]) == 5 and len(data["lists"]["subverwerkers"]) == 3
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(data), encoding="utf-8")
+    done = cli("fill", "sectormodel", "--answers", str(answers), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".pdf"]
+    data["lists"]["subverwerkers"][1]["land"] = ""
+    data["lists"]["diensten"] = []
+    answers.write_text(json.dumps(data), encoding="utf-8")
+    refused = cli("fill", "sectormodel", "--answers", str(answers), "--out", str(tmp_path / "bad"))
+    assert refused.returncode == 2
+    assert "Subverwerker 2 – land: dit veld is verplicht" in refused.stderr
+    assert "Diensten van de verwerker: voeg minstens 1 rij toe; er staan er nu 0" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "bad").exists()
