@@ -171,7 +171,7 @@ def test_a_bad_answer_names_the_field(field: str, value: str, label: str) -> Non
 
 def test_key_terms_cite_articles_that_say_so() -> None:
     terms = SPEC.key_terms
-    assert terms.breach_notification.immediate and terms.breach_notification.hours is None
+    assert terms.breach_notification.deadline == "immediate" and terms.breach_notification.hours is None
     assert "onmiddellijk in kennis te stellen" in _seed_clause(terms.breach_notification.article)
     assert terms.subprocessor_consent.model == "prior_consent"
     assert "voorafgaande schriftelijke toestemming" in _seed_clause(

@@ -414,7 +414,7 @@ class ServicesPage(_Page):
             ("Betrokkenen", service.data_subjects),
             ("Doeleinden", service.purposes),
             ("Bewaartermijn", service.retention.text),
-            ("Subverwerkers", ", ".join(f"{p.name} ({p.country})" for p in subs) or "geen"),
+            ("Subverwerkers", ", ".join(f"{p.name} ({p.country_label})" for p in subs) or "geen"),
         ]
         if service.health_data:
             rows.append(("Bijzondere gegevens", "gezondheidsgegevens (art. 9 AVG)"))
