@@ -8,6 +8,7 @@ link (``page:<wizard page>``) that the page turns into navigation.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
 
 from dpa_desktop.review.review import (
@@ -45,9 +46,13 @@ def conclusion_html(review: Review) -> str:
             f"<p>{escape(review.conclusion.reason)}</p>{note}</td></tr></table>")
 
 
-def review_html(review: Review, *, change_links: bool = True) -> str:
+def review_html(review: Review, *, pages: Collection[str] | None = None) -> str:
     """Conclusion, what the sector model is, every point (quote, sector model, verdict,
-    what to do), the art. 28(3) checklist and the disclaimer."""
+    what to do), the art. 28(3) checklist and the disclaimer.
+
+    A point whose answers sit on a wizard page gets a "Wijzigen" link to it when
+    ``pages`` (the wizard's pages) holds that page; None links every such point.
+    """
     parts = ["<h2>Aandachtspunten</h2>", conclusion_html(review),
              f"<p>{escape(review.role_note)}</p>",
              f"<p><b>Wat is het sectormodel?</b> {escape(review.reference_about)}</p>"]
@@ -58,8 +63,8 @@ def review_html(review: Review, *, change_links: bool = True) -> str:
     for point in review.points:
         colour = VERDICT_COLOURS[point.verdict]
         where = f" ({escape(point.where)})" if point.where else ""
-        change = (f" <a href='page:{point.change_page}'>Wijzigen</a>"
-                  if change_links and point.change_page else "")
+        linked = point.change_page and (pages is None or point.change_page in pages)
+        change = f" <a href='page:{point.change_page}'>Wijzigen</a>" if linked else ""
         body = [f"<b>{escape(point.title)}</b>{where}{change}<br>{escape(point.statement)}"]
         if point.details:
             items = "".join(f"<li>{escape(d)}</li>" for d in point.details)
