@@ -66,7 +66,10 @@ def review_html(review: Review, *, pages: Collection[str] | None = None) -> str:
         linked = point.change_page and (pages is None or point.change_page in pages)
         change = f" <a href='page:{point.change_page}'>Wijzigen</a>" if linked else ""
         body = [f"<b>{escape(point.title)}</b>{where}{change}<br>{escape(point.statement)}"]
-        if point.details:
+        if len(point.details) > 6:  # a long list reads better as one paragraph
+            body.append(f"<br><span style='font-size:small'>"
+                        f"{escape('; '.join(point.details))}</span>")
+        elif point.details:
             items = "".join(f"<li>{escape(d)}</li>" for d in point.details)
             body.append(f"<ul style='margin-top:0; margin-bottom:0'>{items}</ul>")
         for quote in point.quotes:
@@ -79,7 +82,7 @@ def review_html(review: Review, *, pages: Collection[str] | None = None) -> str:
             f"<tr><td width='96' valign='top' bgcolor='{colour}' align='center' "
             f"style='color:white; font-weight:bold'>{escape(point.verdict_label.upper())}</td>"
             f"<td valign='top'>{''.join(body)}</td></tr>")
-    parts.append(f"<table width='100%' cellspacing='0' cellpadding='6' border='0'>"
+    parts.append(f"<table width='100%' cellspacing='3' cellpadding='6' border='0'>"
                  f"{''.join(rows)}</table>")
     parts.append(art28_html(review))
     parts.append(f"<p style='color:{_MUTED}; font-size:small'>{escape(review.disclaimer)}</p>")
