@@ -155,10 +155,15 @@ def _signature_lines(sender: Sender) -> list[str]:
     return lines or ["(naam)"]
 
 
+def _sender_lines(sender: Sender) -> list[str]:
+    reach = " · ".join(x for x in (sender.email, sender.phone) if x)
+    return [x for x in (sender.organisation, *sender.address, reach) if x]
+
+
 def letter_text(letter: Letter) -> str:
     """The letter as plain text, for the clipboard and an e-mail."""
     s = letter.sender
-    lines = [x for x in (s.organisation, *s.address, s.email, s.phone) if x]
+    lines = _sender_lines(s)
     lines += ["", *letter.recipient, "", letter.date_line, "",
               f"Onderwerp: {letter.subject}", "", letter.salutation, ""]
     for paragraph in letter.intro:
@@ -179,13 +184,12 @@ def letter_document(letter: Letter) -> d.Document:
         return d.Paragraph((d.Span(text, bold=bold),), align="left", small=small)
 
     blocks: list[d.Block] = []
-    blocks += [para(x, bold=i == 0) for i, x in
-               enumerate(x for x in (s.organisation, *s.address, s.email, s.phone) if x)]
+    blocks += [para(x, bold=i == 0) for i, x in enumerate(_sender_lines(s))]
     blocks.append(para(""))
     blocks += [para(x) for x in letter.recipient]
-    blocks += [para(""), para(letter.date_line), para("")]
+    blocks += [para(""), para(letter.date_line)]
     blocks.append(para(f"Onderwerp: {letter.subject}", bold=True))
-    blocks += [para(""), para(letter.salutation)]
+    blocks += [para(letter.salutation)]
     blocks += [para(x) for x in letter.intro]
     for number, (heading, text) in enumerate(letter.items, start=1):
         blocks.append(d.NumberedParagraph(f"{number}.", (d.Span(f"{heading}.", bold=True),
