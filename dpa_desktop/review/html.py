@@ -12,6 +12,7 @@ from collections.abc import Collection
 from html import escape
 
 from dpa_desktop.review.review import (
+    CONCLUSION_RULE,
     VERDICT_LABELS,
     VERDICT_MEANINGS,
     ConclusionKind,
@@ -58,7 +59,8 @@ def review_html(review: Review, *, pages: Collection[str] | None = None) -> str:
              f"<p><b>Wat is het sectormodel?</b> {escape(review.reference_about)}</p>"]
     legend = " ".join(f"<b>{VERDICT_LABELS[v]}</b>: {escape(meaning)}."
                       for v, meaning in VERDICT_MEANINGS.items())
-    parts.append(f"<p style='color:{_MUTED}'>{legend}</p>")
+    parts.append(f"<p style='color:{_MUTED}'>{legend}<br>Zo komt de conclusie tot stand: "
+                 f"{escape(CONCLUSION_RULE)}</p>")
     rows = []
     for point in review.points:
         colour = VERDICT_COLOURS[point.verdict]

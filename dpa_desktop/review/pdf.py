@@ -50,6 +50,7 @@ from dpa_desktop.render.pdf import (
     RULE,
 )
 from dpa_desktop.review.review import (
+    CONCLUSION_RULE,
     VERDICT_LABELS,
     VERDICT_MEANINGS,
     ConclusionKind,
@@ -290,6 +291,7 @@ def review_story(review: Review) -> list[Flowable]:
                       for v, meaning in VERDICT_MEANINGS.items())
     story.append(Spacer(1, 3))
     story.append(Paragraph(legend, st["small"]))
+    story.append(p(f"Zo komt de conclusie tot stand: {CONCLUSION_RULE}", st["small"]))
     story.append(Spacer(1, 8))
     story.append(_points_table(review, st))
     story.append(p("Artikel 28 lid 3 AVG: wat elke verwerkersovereenkomst moet regelen", st["h"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from dpa_desktop.review.review import (
+    CONCLUSION_RULE,
     VERDICT_LABELS,
     VERDICT_MEANINGS,
     Review,
@@ -47,6 +48,7 @@ def review_text(review: Review) -> str:
         lines += _wrap(review.sector_model_note)
     lines.append("")
     lines += _wrap(f"Vergeleken met het sectormodel. {review.reference_about}")
+    lines += _wrap(f"Zo komt de conclusie tot stand: {CONCLUSION_RULE}")
     lines.append("Oordeel per punt:")
     for verdict, meaning in VERDICT_MEANINGS.items():
         lines += _wrap(meaning, INDENT, f"  {VERDICT_LABELS[verdict]}: ".ljust(len(INDENT)))

@@ -45,6 +45,8 @@ def test_review_prints_the_points_and_exits_0(tmp_path: Path,
     assert "Er staat in artikel 9.1: “… zal Vcare Opdrachtgever" in out
     assert "Wat te doen: Vraag Vcare om datalekken onmiddellijk te melden" in " ".join(out.split())
     assert "Alle eisen zijn gevonden." in out
+    assert "Zo komt de conclusie tot stand: 1. 'Laat dit eerst beoordelen door uw FG'" in \
+        " ".join(out.split())
     assert "geen juridisch advies" in out
 
 
@@ -79,6 +81,7 @@ def test_review_pdf_has_conclusion_points_checklist_and_embedded_fonts(
     assert "Wat is het sectormodel?" in text and "Wat te doen:" in text
     assert "Er staat in" in text and "Het sectormodel (artikel" in text
     assert "Artikel 28 lid 3 AVG" in text and "Alle eisen zijn gevonden." in text
+    assert "Zo komt de conclusie tot stand:" in text
     fonts = _pdf_fonts(pdf)
     assert fonts and all(embedded for _name, embedded in fonts), fonts
     assert not any("Helvetica" in name for name, _ in fonts)

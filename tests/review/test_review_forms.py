@@ -422,5 +422,6 @@ def test_the_wizard_section_shows_conclusion_advice_and_checklist(
     assert "Wat is het sectormodel?" in html
     assert "Vraag Vcare om datalekken onmiddellijk te melden" in html
     assert "Alle eisen van artikel 28 lid 3 AVG zijn gevonden." in html
+    assert "Zo komt de conclusie tot stand: 1. " in html
     assert "<a href='page:diensten'>Wijzigen</a>" in html
     assert "geen juridisch advies" in html
