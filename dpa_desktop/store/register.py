@@ -251,8 +251,10 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
     for sub in spec.subprocessors_for(clean.services):
         uses = [spec.service(s).name for s in clean.services
                 if sub.id in spec.service(s).subprocessors]
-        subs.append({"name": sub.name, "country": sub.country, "outside_eea": sub.outside_eea,
-                     "services": uses})
+        # The register knows yes or no; a country the agreement does not give is
+        # "land onbekend" there, and not marked outside the EEA.
+        subs.append({"name": sub.name, "country": sub.country_label,
+                     "outside_eea": sub.eea_status() == "outside", "services": uses})
     data = {
         "answers": clean.to_json(),
         "service_names": service_names,
