@@ -5,6 +5,13 @@ columns, so the list can be sorted and filtered in SQL; everything a person
 wrote is ciphertext. The searchable text (organisation, notes) is decrypted
 once into memory and kept in step with every write, which makes a search
 over ten thousand agreements a scan of short strings.
+
+The plain columns are the practice's accountability record, so every row
+carries a MAC (``row_mac``) over its values and the tags of its blobs; an
+agreement's MAC also counts its history and subprocessor rows, which carry
+MACs of their own. A row whose MAC or blob does not check out is
+quarantined: named in ``damaged`` and left out of lists and exports, while
+the rest of the register stays usable.
 """
 
 from __future__ import annotations
@@ -13,21 +20,25 @@ import hashlib
 import json
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+
+from cryptography.exceptions import InvalidTag
 
 from dpa_desktop.answers import Answers, normalised
 from dpa_desktop.errors import DpaError
 from dpa_desktop.forms.model import FormSpec
 from dpa_desktop.statuses import CONCEPT, ENDED, SENT, SIGNED, STATUS_LABELS, STATUSES
 from dpa_desktop.store import db
-from dpa_desktop.store.crypto import Cipher
-from dpa_desktop.store.errors import NotFound, StoreCorrupt
+from dpa_desktop.store.crypto import TAG_BYTES, Cipher
+from dpa_desktop.store.errors import NotFound, RecordDamaged, StoreCorrupt
 
 REVIEW_AFTER = timedelta(days=365)
 MAX_SCAN_BYTES = 50 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024  # scans are read, encrypted and written in pieces of this size
 DocumentKind = Literal["docx", "pdf", "scan"]
 
 _SCAN_TYPES: tuple[tuple[bytes, str, str], ...] = (
@@ -128,6 +139,19 @@ class SubprocessorUse:
         return tuple(dict.fromkeys(s for a in self.agreements for s in a.services))
 
 
+@dataclass(frozen=True)
+class DamagedRecord:
+    """A record the store could not trust and left out; ``what`` names it in Dutch."""
+
+    table: str
+    id: int
+    what: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.reason}"
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for search: 'Beëindigd' finds 'beeindigd'."""
     if text.isascii():
@@ -138,6 +162,142 @@ def fold(text: str) -> str:
 
 def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+# --------------------------------------------------------------------------- row integrity
+
+AGREEMENT_COLUMNS = ("id, form_id, form_version, processor, status, created_on, sent_on, "
+                     "signed_on, ended_on, review_on")
+_COUNTS = ("(SELECT count(*) FROM history h WHERE h.agreement_id = a.id), "
+           "(SELECT count(*) FROM subprocessors s WHERE s.agreement_id = a.id)")
+# What the MAC of an agreement covers, as read for checking it: the plain
+# columns, the index blob (decrypted anyway), the tag of the data blob and the
+# number of history and subprocessor rows.
+_CHECKED_ROW = (f"SELECT {AGREEMENT_COLUMNS}, index_blob, substr(data_blob, -{TAG_BYTES}, "
+                f"{TAG_BYTES}), row_mac, {_COUNTS} FROM agreements a")
+_AGREEMENTS_META = "agreements_mac"
+
+
+def index_purpose(aid: int) -> str:
+    return f"agreements.index_blob:{aid}"
+
+
+def data_purpose(aid: int) -> str:
+    return f"agreements.data_blob:{aid}"
+
+
+def note_purpose(history_id: int) -> str:
+    return f"history.note_blob:{history_id}"
+
+
+def document_purpose(aid: int, kind: str) -> str:
+    return f"document:{aid}:{kind}"
+
+
+def tag_of(blob: object) -> object:
+    """The GCM tag at the end of a blob: it changes with every write of that blob."""
+    return blob[-TAG_BYTES:] if isinstance(blob, bytes) else blob
+
+
+def agreement_mac_parts(cols: tuple[Any, ...], index_tag: object, data_tag: object,
+                        history_count: object, subprocessor_count: object) -> list[object]:
+    return ["agreements", *cols, index_tag, data_tag, history_count, subprocessor_count]
+
+
+def history_mac_parts(history_id: object, aid: object, status: object, on_date: object,
+                      at: object, note_tag: object) -> list[object]:
+    return ["history", history_id, aid, status, on_date, at, note_tag]
+
+
+def subprocessor_mac_parts(aid: object, seq: object, name: object, country: object,
+                           outside_eea: object, services: object) -> list[object]:
+    return ["subprocessors", aid, seq, name, country, outside_eea, services]
+
+
+def agreement_label(aid: object, processor: object = None) -> str:
+    return f"Overeenkomst {aid}" + (f" ({processor})" if isinstance(processor, str) else "")
+
+
+_TAMPERED = "de gegevens zijn buiten DPA Desktop gewijzigd of verplaatst (controlecode klopt niet)"
+
+
+def check_agreement_row(cipher: Cipher, row: tuple[Any, ...]) -> tuple[tuple[Any, ...], dict[str, str]]:
+    """The plain columns and the decrypted index of a row of ``_CHECKED_ROW``; RecordDamaged otherwise."""
+    cols = tuple(row[:10])
+    index_blob, data_tag, mac, n_history, n_subs = row[10:15]
+    what = agreement_label(cols[0], cols[3])
+    parts = agreement_mac_parts(cols, tag_of(index_blob), data_tag, n_history, n_subs)
+    if not cipher.mac_ok(parts, mac):
+        raise RecordDamaged(what, _TAMPERED)
+    _check_columns(cols, what)
+    try:
+        raw = cipher.decrypt(index_blob, index_purpose(cols[0]), INDEX_PART)
+    except StoreCorrupt as exc:
+        raise _damaged(what, exc) from exc
+    return cols, _json_dict(raw, what, INDEX_PART)
+
+
+def _check_columns(cols: tuple[Any, ...], what: str) -> None:
+    """Values a MAC vouches for may still be ones this version cannot show (a newer app wrote them)."""
+    if not all(isinstance(v, str) for v in cols[1:6]):
+        raise RecordDamaged(what, "een verplicht veld is leeg of van het verkeerde soort")
+    if cols[4] not in STATUSES:
+        raise RecordDamaged(what, f"onbekende status '{cols[4]}'")
+    try:
+        for value in cols[5:10]:
+            if value is not None:
+                date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise RecordDamaged(what, f"ongeldige datum '{value}'") from exc
+
+
+INDEX_PART = "de zoekindex"
+DATA_PART = "het gegevensblok"
+
+
+def _json_dict(raw: bytes, what: str, part: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise RecordDamaged(what, f"{part} is onleesbaar") from exc
+    if not isinstance(data, dict):
+        raise RecordDamaged(what, f"{part} is onleesbaar")
+    return data
+
+
+def _damaged(what: str, exc: StoreCorrupt) -> RecordDamaged:
+    """Name the record in an error raised about one of its parts."""
+    if isinstance(exc, RecordDamaged) and exc.what == what:
+        return exc
+    return RecordDamaged(what, exc.detail)
+
+
+def seal_agreement(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> None:
+    """Recompute an agreement's MAC after a write, inside the writing transaction."""
+    row = conn.execute(
+        f"SELECT {AGREEMENT_COLUMNS}, substr(index_blob, -{TAG_BYTES}, {TAG_BYTES}), "
+        f"substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}), {_COUNTS} FROM agreements a "
+        "WHERE id = ?", (aid,)).fetchone()
+    mac = cipher.mac(agreement_mac_parts(tuple(row[:10]), *row[10:14]))
+    conn.execute("UPDATE agreements SET row_mac = ? WHERE id = ?", (mac, aid))
+
+
+def seal_agreement_count(conn: sqlite3.Connection, cipher: Cipher) -> None:
+    """A MAC over how many agreements there are, so a deleted row is noticed."""
+    count, top = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM agreements").fetchone()
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                 "SET value = excluded.value",
+                 (_AGREEMENTS_META, cipher.mac(["agreements-count", count, top])))
+
+
+def check_agreement_count(conn: sqlite3.Connection, cipher: Cipher) -> DamagedRecord | None:
+    count, top = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM agreements").fetchone()
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (_AGREEMENTS_META,)).fetchone()
+    if row is not None and cipher.mac_ok(["agreements-count", count, top], row[0]):
+        return None
+    return DamagedRecord("agreements", 0, "Het register",
+                         f"er zijn overeenkomsten verwijderd of toegevoegd buiten DPA Desktop "
+                         f"om (nu {count} overeenkomst(en))")
 
 
 def _iso(value: date | None) -> str | None:
@@ -171,20 +331,30 @@ def _signatories(spec: FormSpec, answers: Answers) -> list[dict[str, str]]:
 
 
 class Index:
-    """Decrypted summaries of every agreement, refreshed when another connection writes."""
+    """Checked, decrypted summaries of every agreement, refreshed when another connection writes.
+
+    An agreement that fails its check is left out and named in ``damaged``.
+    """
 
     def __init__(self) -> None:
         self.rows: dict[int, AgreementSummary] = {}
         self.text: dict[int, str] = {}
+        self.damaged: dict[int, DamagedRecord] = {}
+        self.missing: DamagedRecord | None = None
         self.data_version = -1
 
     def load(self, conn: sqlite3.Connection, cipher: Cipher) -> None:
         self.rows.clear()
         self.text.clear()
-        for row in conn.execute(
-                "SELECT id, form_id, form_version, processor, status, created_on, sent_on, "
-                "signed_on, ended_on, review_on, index_blob FROM agreements"):
-            self._put(row[:10], json.loads(cipher.decrypt(row[10], "agreement:index")))
+        self.damaged.clear()
+        # One read transaction: the rows and their counts come from one snapshot.
+        conn.execute("BEGIN")
+        try:
+            for row in conn.execute(_CHECKED_ROW):
+                self._check_and_put(cipher, row)
+            self.missing = check_agreement_count(conn, cipher)
+        finally:
+            conn.execute("COMMIT")
         self.data_version = _data_version(conn)
 
     def fresh(self, conn: sqlite3.Connection, cipher: Cipher) -> None:
@@ -192,27 +362,38 @@ class Index:
             self.load(conn, cipher)
 
     def reload_one(self, conn: sqlite3.Connection, cipher: Cipher, agreement_id: int) -> None:
-        row = conn.execute(
-            "SELECT id, form_id, form_version, processor, status, created_on, sent_on, "
-            "signed_on, ended_on, review_on, index_blob FROM agreements WHERE id = ?",
-            (agreement_id,)).fetchone()
-        if row is None:
-            self.rows.pop(agreement_id, None)
-            self.text.pop(agreement_id, None)
-        else:
-            self._put(row[:10], json.loads(cipher.decrypt(row[10], "agreement:index")))
+        row = conn.execute(_CHECKED_ROW + " WHERE id = ?", (agreement_id,)).fetchone()
+        self.rows.pop(agreement_id, None)
+        self.text.pop(agreement_id, None)
+        self.damaged.pop(agreement_id, None)
+        if row is not None:
+            self._check_and_put(cipher, row)
         self.data_version = _data_version(conn)
+
+    def quarantine(self, agreement_id: int, damage: DamagedRecord) -> None:
+        """Leave out an agreement found damaged after it was listed (in its data or documents)."""
+        self.rows.pop(agreement_id, None)
+        self.text.pop(agreement_id, None)
+        self.damaged[agreement_id] = damage
+
+    def _check_and_put(self, cipher: Cipher, row: tuple[Any, ...]) -> None:
+        try:
+            cols, index = check_agreement_row(cipher, row)
+        except RecordDamaged as exc:
+            self.damaged[row[0]] = DamagedRecord("agreements", row[0], exc.what, exc.detail)
+            return
+        self._put(cols, index)
 
     def _put(self, cols: tuple[Any, ...], index: dict[str, str]) -> None:
         summary = AgreementSummary(
             id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3], status=cols[4],
             created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]), signed_on=_d(cols[7]),
             ended_on=_d(cols[8]), review_on=_d(cols[9]),
-            organisation=index.get("organisation", ""))
+            organisation=str(index.get("organisation", "")))
         self.rows[summary.id] = summary
         self.text[summary.id] = fold(" ".join(
-            (summary.processor, summary.organisation, summary.form_id, index.get("notes", ""),
-             index.get("history_notes", ""))))
+            (summary.processor, summary.organisation, summary.form_id,
+             str(index.get("notes", "")), str(index.get("history_notes", "")))))
 
     def search(self, query: str = "", status: str | None = None,
                review_due_on: date | None = None) -> list[AgreementSummary]:
@@ -237,6 +418,15 @@ def _data_version(conn: sqlite3.Connection) -> int:
 
 
 # --------------------------------------------------------------------------- writes
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The id a new row gets; inside the write transaction, so no other writer takes it.
+
+    Chosen before the insert because the row's blobs are encrypted with their
+    row id in the associated data.
+    """
+    return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
 
 def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: Answers,
@@ -264,34 +454,39 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
     }
     index = {"organisation": organisation, "notes": ""}
     with db.transaction(conn):
-        cur = conn.execute(
-            "INSERT INTO agreements (form_id, form_version, processor, status, created_on, "
-            "index_blob, data_blob) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (spec.id, spec.version, spec.processor.name, CONCEPT, created.isoformat(),
-             cipher.encrypt(_json(index), "agreement:index"),
-             cipher.encrypt(_json(data), "agreement:data")))
-        aid = int(cur.lastrowid or 0)
+        aid = _next_id(conn, "agreements")
+        conn.execute(
+            "INSERT INTO agreements (id, form_id, form_version, processor, status, created_on, "
+            "index_blob, data_blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (aid, spec.id, spec.version, spec.processor.name, CONCEPT, created.isoformat(),
+             cipher.encrypt(_json(index), index_purpose(aid)),
+             cipher.encrypt(_json(data), data_purpose(aid))))
         for kind, content in (("docx", docx), ("pdf", pdf)):
             conn.execute("INSERT INTO documents (agreement_id, kind, data_blob) VALUES (?, ?, ?)",
-                         (aid, kind, cipher.encrypt(content, f"document:{aid}:{kind}")))
-        for sub_row in subs:
-            conn.execute("INSERT INTO subprocessors (agreement_id, name, country, outside_eea, "
-                         "services) VALUES (?, ?, ?, ?, ?)",
-                         (aid, sub_row["name"], sub_row["country"],
-                          int(bool(sub_row["outside_eea"])),
-                          json.dumps(sub_row["services"], ensure_ascii=False)))
+                         (aid, kind, cipher.encrypt(content, document_purpose(aid, kind))))
+        for seq, sub_row in enumerate(subs):
+            values = (aid, seq, sub_row["name"], sub_row["country"],
+                      int(bool(sub_row["outside_eea"])),
+                      json.dumps(sub_row["services"], ensure_ascii=False))
+            conn.execute("INSERT INTO subprocessors (agreement_id, seq, name, country, "
+                         "outside_eea, services, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (*values, cipher.mac(subprocessor_mac_parts(*values))))
         _add_history(conn, cipher, aid, CONCEPT, created, "")
         if draft_id is not None:
             conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        seal_agreement(conn, cipher, aid)
+        seal_agreement_count(conn, cipher)
     return aid
 
 
 def _add_history(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, on: date,
                  note: str) -> None:
-    conn.execute("INSERT INTO history (agreement_id, status, on_date, at, note_blob) "
-                 "VALUES (?, ?, ?, ?, ?)",
-                 (aid, status, on.isoformat(), datetime.now().replace(microsecond=0).isoformat(),
-                  cipher.encrypt(note.encode("utf-8"), f"history:{aid}")))
+    hid = _next_id(conn, "history")
+    at = datetime.now().replace(microsecond=0).isoformat()
+    blob = cipher.encrypt(note.encode("utf-8"), note_purpose(hid))
+    mac = cipher.mac(history_mac_parts(hid, aid, status, on.isoformat(), at, tag_of(blob)))
+    conn.execute("INSERT INTO history (id, agreement_id, status, on_date, at, note_blob, row_mac) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (hid, aid, status, on.isoformat(), at, blob, mac))
 
 
 def scan_type(content: bytes) -> tuple[str, str]:
@@ -302,27 +497,44 @@ def scan_type(content: bytes) -> tuple[str, str]:
     raise DpaError("De scan moet een PDF of een afbeelding (PNG, JPEG of TIFF) zijn.")
 
 
-def _read_scan(scan: Path) -> bytes:
+@dataclass(frozen=True)
+class _Scan:
+    """A scan file checked for size and type, read again in pieces when it is stored."""
+
+    path: Path
+    size: int
+    media: str
+
+
+def _check_scan(scan: Path) -> _Scan:
     try:
         size = scan.stat().st_size
         if size > MAX_SCAN_BYTES:
             raise DpaError(f"De scan '{scan.name}' is te groot (meer dan 50 MB).")
-        return scan.read_bytes()
+        with scan.open("rb") as fh:
+            head = fh.read(16)
     except OSError as exc:
         raise DpaError(f"De scan '{scan}' is niet te lezen: {exc.strerror}") from exc
+    media, _ext = scan_type(head)
+    return _Scan(scan, size, media)
 
 
 def _load_data(conn: sqlite3.Connection, cipher: Cipher,
                aid: int) -> tuple[tuple[Any, ...], dict[str, Any], dict[str, Any]]:
+    """An agreement's plain columns, index and data, checked; RecordDamaged names it otherwise."""
     row = conn.execute(
-        "SELECT id, form_id, form_version, processor, status, created_on, sent_on, signed_on, "
-        "ended_on, review_on, index_blob, data_blob FROM agreements WHERE id = ?",
-        (aid,)).fetchone()
+        f"SELECT {AGREEMENT_COLUMNS}, index_blob, data_blob, row_mac, {_COUNTS} "
+        "FROM agreements a WHERE id = ?", (aid,)).fetchone()
     if row is None:
         raise NotFound("Overeenkomst", aid)
-    index = json.loads(cipher.decrypt(row[10], "agreement:index"))
-    data = json.loads(cipher.decrypt(row[11], "agreement:data"))
-    return tuple(row[:10]), index, data
+    data_blob = row[11]
+    cols, index = check_agreement_row(cipher, (*row[:11], tag_of(data_blob), *row[12:]))
+    what = agreement_label(aid, cols[3])
+    try:
+        raw = cipher.decrypt(data_blob, data_purpose(aid), DATA_PART)
+    except StoreCorrupt as exc:
+        raise _damaged(what, exc) from exc
+    return cols, index, _json_dict(raw, what, DATA_PART)
 
 
 def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, on: date,
@@ -331,13 +543,7 @@ def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, 
     if status not in STATUSES:
         raise DpaError(f"Onbekende status '{status}'. Kies een van: "
                        f"{', '.join(STATUS_LABELS[s] for s in STATUSES)}.")
-    scan_bytes = _read_scan(scan) if scan is not None else None
-    scan_info = None
-    if scan_bytes is not None:
-        assert scan is not None
-        media, _ext = scan_type(scan_bytes)
-        scan_info = {"sha256": hashlib.sha256(scan_bytes).hexdigest(), "name": scan.name,
-                     "type": media}
+    checked_scan = _check_scan(scan) if scan is not None else None
     with db.transaction(conn):
         cols, index, data = _load_data(conn, cipher, aid)
         current = cols[4]
@@ -360,10 +566,11 @@ def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, 
         if note:
             index["history_notes"] = (index.get("history_notes", "") + "\n" + note).strip()
             conn.execute("UPDATE agreements SET index_blob = ? WHERE id = ?",
-                         (cipher.encrypt(_json(index), "agreement:index"), aid))
-        if scan_bytes is not None:
-            _put_scan(conn, cipher, aid, data, scan_bytes, scan_info)
+                         (cipher.encrypt(_json(index), index_purpose(aid)), aid))
+        if checked_scan is not None:
+            _put_scan(conn, cipher, aid, data, checked_scan)
         _add_history(conn, cipher, aid, status, on, note)
+        seal_agreement(conn, cipher, aid)
 
 
 def _review_date(signed: date) -> date:
@@ -374,22 +581,48 @@ def _review_date(signed: date) -> date:
 
 
 def _put_scan(conn: sqlite3.Connection, cipher: Cipher, aid: int, data: dict[str, Any],
-              content: bytes, info: dict[str, str] | None) -> None:
-    conn.execute("INSERT INTO documents (agreement_id, kind, data_blob) VALUES (?, 'scan', ?) "
-                 "ON CONFLICT(agreement_id, kind) DO UPDATE SET data_blob = excluded.data_blob",
-                 (aid, cipher.encrypt(content, f"document:{aid}:scan")))
-    data["scan"] = info
+              scan: _Scan) -> None:
+    """Store the scan in pieces: a 50 MB scan never sits in memory whole, let alone twice.
+
+    The blob is made at its final size and filled through SQLite's incremental
+    blob I/O; the caller's transaction makes it all or nothing.
+    """
+    head, encryptor = cipher.blob_encryptor(document_purpose(aid, "scan"))
+    total = len(head) + scan.size + TAG_BYTES
+    conn.execute("INSERT INTO documents (agreement_id, kind, data_blob) VALUES (?, 'scan', "
+                 "zeroblob(?)) ON CONFLICT(agreement_id, kind) DO UPDATE SET "
+                 "data_blob = excluded.data_blob", (aid, total))
+    (rowid,) = conn.execute("SELECT rowid FROM documents WHERE agreement_id = ? AND "
+                            "kind = 'scan'", (aid,)).fetchone()
+    digest = hashlib.sha256()
+    try:
+        with scan.path.open("rb") as fh, conn.blobopen("documents", "data_blob", rowid) as blob:
+            blob.write(head)
+            remaining = scan.size
+            while remaining:
+                chunk = fh.read(min(CHUNK_BYTES, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                digest.update(chunk)
+                blob.write(encryptor.update(chunk))
+            if remaining or fh.read(1):
+                raise DpaError(f"De scan '{scan.path.name}' veranderde terwijl hij werd "
+                               "gelezen. Probeer het opnieuw.")
+            blob.write(encryptor.finalize() + encryptor.tag)
+    except OSError as exc:
+        raise DpaError(f"De scan '{scan.path}' is niet te lezen: {exc.strerror}") from exc
+    data["scan"] = {"sha256": digest.hexdigest(), "name": scan.path.name, "type": scan.media}
     conn.execute("UPDATE agreements SET data_blob = ? WHERE id = ?",
-                 (cipher.encrypt(_json(data), "agreement:data"), aid))
+                 (cipher.encrypt(_json(data), data_purpose(aid)), aid))
 
 
 def attach_scan(conn: sqlite3.Connection, cipher: Cipher, aid: int, scan: Path) -> None:
-    content = _read_scan(scan)
-    media, _ext = scan_type(content)
-    info = {"sha256": hashlib.sha256(content).hexdigest(), "name": scan.name, "type": media}
+    checked = _check_scan(scan)
     with db.transaction(conn):
         _cols, _index, data = _load_data(conn, cipher, aid)
-        _put_scan(conn, cipher, aid, data, content, info)
+        _put_scan(conn, cipher, aid, data, checked)
+        seal_agreement(conn, cipher, aid)
 
 
 def update(conn: sqlite3.Connection, cipher: Cipher, aid: int, *, notes: str | None = None,
@@ -405,75 +638,212 @@ def update(conn: sqlite3.Connection, cipher: Cipher, aid: int, *, notes: str | N
             data["signatories"] = [{"party": s.party, "name": s.name, "function": s.function}
                                    for s in signatories]
         conn.execute("UPDATE agreements SET index_blob = ?, data_blob = ? WHERE id = ?",
-                     (cipher.encrypt(_json(index), "agreement:index"),
-                      cipher.encrypt(_json(data), "agreement:data"), aid))
+                     (cipher.encrypt(_json(index), index_purpose(aid)),
+                      cipher.encrypt(_json(data), data_purpose(aid)), aid))
         if review_on is not None:
             conn.execute("UPDATE agreements SET review_on = ? WHERE id = ?",
                          (review_on.isoformat(), aid))
+        seal_agreement(conn, cipher, aid)
 
 
 # --------------------------------------------------------------------------- reads
 
 
+def _history(conn: sqlite3.Connection, cipher: Cipher, aid: int,
+             what: str) -> tuple[StatusChange, ...]:
+    out = []
+    for hid, status, on, at, blob, mac in conn.execute(
+            "SELECT id, status, on_date, at, note_blob, row_mac FROM history "
+            "WHERE agreement_id = ? ORDER BY id", (aid,)):
+        if not cipher.mac_ok(history_mac_parts(hid, aid, status, on, at, tag_of(blob)), mac):
+            raise RecordDamaged(what, f"de geschiedenis (stap {hid}) is buiten DPA Desktop "
+                                      "gewijzigd")
+        if status not in STATUSES:
+            raise RecordDamaged(what, f"onbekende status '{status}' in de geschiedenis")
+        try:
+            note = cipher.decrypt(blob, note_purpose(hid), f"de notitie bij stap {hid}")
+            out.append(StatusChange(status=status, on=date.fromisoformat(on),
+                                    at=datetime.fromisoformat(at), note=note.decode("utf-8")))
+        except StoreCorrupt as exc:
+            raise _damaged(what, exc) from exc
+        except (TypeError, ValueError) as exc:
+            raise RecordDamaged(what, "de geschiedenis is onleesbaar") from exc
+    return tuple(out)
+
+
+def _subprocessors(conn: sqlite3.Connection, cipher: Cipher, aid: int,
+                   what: str) -> tuple[SubprocessorEntry, ...]:
+    rows = conn.execute("SELECT seq, name, country, outside_eea, services, row_mac "
+                        "FROM subprocessors WHERE agreement_id = ? ORDER BY seq", (aid,)).fetchall()
+    entries = []
+    for position, (seq, name, country, outside, services, mac) in enumerate(rows):
+        if seq != position or not cipher.mac_ok(
+                subprocessor_mac_parts(aid, seq, name, country, outside, services), mac):
+            raise RecordDamaged(what, "de lijst van subverwerkers is buiten DPA Desktop gewijzigd")
+        try:
+            entries.append(SubprocessorEntry(name=name, country=country, outside_eea=bool(outside),
+                                             services=tuple(json.loads(services))))
+        except (TypeError, ValueError) as exc:
+            raise RecordDamaged(what, "de lijst van subverwerkers is onleesbaar") from exc
+    return tuple(entries)
+
+
 def get(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> Agreement:
-    cols, index, data = _load_data(conn, cipher, aid)
-    answers = Answers.from_json(data["answers"], form_id=cols[1])
-    history = tuple(
-        StatusChange(status=s, on=date.fromisoformat(on), at=datetime.fromisoformat(at),
-                     note=cipher.decrypt(blob, f"history:{aid}").decode("utf-8"))
-        for s, on, at, blob in conn.execute(
-            "SELECT status, on_date, at, note_blob FROM history WHERE agreement_id = ? "
-            "ORDER BY id", (aid,)))
-    subs = tuple(
-        SubprocessorEntry(name=n, country=c, outside_eea=bool(o), services=tuple(json.loads(s)))
-        for n, c, o, s in conn.execute(
-            "SELECT name, country, outside_eea, services FROM subprocessors "
-            "WHERE agreement_id = ? ORDER BY rowid", (aid,)))
+    conn.execute("BEGIN")  # one snapshot for the row, its history and its subprocessors
+    try:
+        cols, index, data = _load_data(conn, cipher, aid)
+        what = agreement_label(aid, cols[3])
+        history = _history(conn, cipher, aid, what)
+        subs = _subprocessors(conn, cipher, aid, what)
+    finally:
+        conn.execute("COMMIT")
+    try:
+        answers = Answers.from_json(data["answers"], form_id=cols[1])
+        scan = data.get("scan") or {}
+        return Agreement(
+            id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3],
+            status=cols[4], created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]),
+            signed_on=_d(cols[7]), ended_on=_d(cols[8]), review_on=_d(cols[9]),
+            organisation=str(index.get("organisation", "")),
+            answers=answers, services=answers.services,
+            service_names=tuple(data.get("service_names", ())),
+            retention=dict(answers.retention),
+            signatories=tuple(Signatory(**s) for s in data.get("signatories", ())),
+            notes=data.get("notes", ""), docx_sha256=data["docx_sha256"],
+            pdf_sha256=data["pdf_sha256"], scan_sha256=scan.get("sha256"),
+            scan_name=scan.get("name"), scan_type=scan.get("type"), subprocessors=subs,
+            history=history)
+    except (KeyError, TypeError, ValueError, AttributeError, DpaError) as exc:
+        raise RecordDamaged(what, f"{DATA_PART} is onleesbaar") from exc
+
+
+def _expected_sha(conn: sqlite3.Connection, cipher: Cipher, aid: int,
+                  kind: DocumentKind) -> tuple[str, str]:
+    """The agreement's name and the checked hash of one of its documents."""
+    cols, _index, data = _load_data(conn, cipher, aid)
+    what = agreement_label(aid, cols[3])
     scan = data.get("scan") or {}
-    return Agreement(
-        id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3], status=cols[4],
-        created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]), signed_on=_d(cols[7]),
-        ended_on=_d(cols[8]), review_on=_d(cols[9]), organisation=index.get("organisation", ""),
-        answers=answers, services=answers.services,
-        service_names=tuple(data.get("service_names", ())), retention=dict(answers.retention),
-        signatories=tuple(Signatory(**s) for s in data.get("signatories", ())),
-        notes=data.get("notes", ""), docx_sha256=data["docx_sha256"],
-        pdf_sha256=data["pdf_sha256"], scan_sha256=scan.get("sha256"),
-        scan_name=scan.get("name"), scan_type=scan.get("type"), subprocessors=subs,
-        history=history)
+    expected = scan.get("sha256") if kind == "scan" else data.get(f"{kind}_sha256")
+    if not isinstance(expected, str):
+        label = "scan" if kind == "scan" else kind.upper()
+        raise DpaError(f"Bij overeenkomst {aid} is geen {label} opgeslagen.")
+    return what, expected
+
+
+def _document_label(kind: str) -> str:
+    return "de scan" if kind == "scan" else f"het {kind.upper()}-document"
 
 
 def document_bytes(conn: sqlite3.Connection, cipher: Cipher, aid: int, kind: DocumentKind) -> bytes:
-    row = conn.execute("SELECT data_blob FROM documents WHERE agreement_id = ? AND kind = ?",
-                       (aid, kind)).fetchone()
+    conn.execute("BEGIN")
+    try:
+        what, expected = _expected_sha(conn, cipher, aid, kind)
+        row = conn.execute("SELECT data_blob FROM documents WHERE agreement_id = ? AND kind = ?",
+                           (aid, kind)).fetchone()
+    finally:
+        conn.execute("COMMIT")
     if row is None:
-        if conn.execute("SELECT 1 FROM agreements WHERE id = ?", (aid,)).fetchone() is None:
-            raise NotFound("Overeenkomst", aid)
-        label = "scan" if kind == "scan" else kind.upper()
-        raise DpaError(f"Bij overeenkomst {aid} is geen {label} opgeslagen.")
-    content = cipher.decrypt(row[0], f"document:{aid}:{kind}")
-    agreement = get(conn, cipher, aid)
-    expected = {"docx": agreement.docx_sha256, "pdf": agreement.pdf_sha256,
-                "scan": agreement.scan_sha256}[kind]
+        raise RecordDamaged(what, f"{_document_label(kind)} ontbreekt")
+    try:
+        content = cipher.decrypt(row[0], document_purpose(aid, kind), _document_label(kind))
+    except StoreCorrupt as exc:
+        raise _damaged(what, exc) from exc
     if hashlib.sha256(content).hexdigest() != expected:
-        raise StoreCorrupt(f"het document ({kind}) van overeenkomst {aid} is gewijzigd")
+        raise RecordDamaged(what, f"{_document_label(kind)} is gewijzigd")
     return content
 
 
-def subprocessor_overview(conn: sqlite3.Connection) -> list[SubprocessorUse]:
-    """Every subprocessor holding the practice's data under a signed agreement."""
+def write_document(conn: sqlite3.Connection, cipher: Cipher, aid: int, kind: DocumentKind,
+                   write: Callable[[bytes], object]) -> None:
+    """Decrypt a document in pieces into ``write``; RecordDamaged at the end if it was changed.
+
+    The pieces are unauthenticated until the end: the caller writes them where
+    nobody uses them yet and throws them away when this raises.
+    """
+    conn.execute("BEGIN")  # a consistent snapshot for the whole read
+    try:
+        what, expected = _expected_sha(conn, cipher, aid, kind)
+        row = conn.execute("SELECT rowid, length(data_blob), typeof(data_blob) FROM documents "
+                           "WHERE agreement_id = ? AND kind = ?", (aid, kind)).fetchone()
+        if row is None:
+            raise RecordDamaged(what, f"{_document_label(kind)} ontbreekt")
+        rowid, length, kind_of = row
+        head_len = 1 + 12
+        if kind_of != "blob" or length < head_len + TAG_BYTES:
+            raise RecordDamaged(what, f"{_document_label(kind)} is onleesbaar")
+        digest = hashlib.sha256()
+        with conn.blobopen("documents", "data_blob", rowid, readonly=True) as blob:
+            head = blob.read(head_len)
+            blob.seek(length - TAG_BYTES)
+            tag = blob.read(TAG_BYTES)
+            blob.seek(head_len)
+            try:
+                decryptor = cipher.blob_decryptor(head, tag, document_purpose(aid, kind),
+                                                  _document_label(kind))
+            except StoreCorrupt as exc:
+                raise _damaged(what, exc) from exc
+            remaining = length - head_len - TAG_BYTES
+            while remaining:
+                piece = blob.read(min(CHUNK_BYTES, remaining))
+                remaining -= len(piece)
+                plain = decryptor.update(piece)
+                digest.update(plain)
+                write(plain)
+        try:
+            write(decryptor.finalize())
+        except InvalidTag as exc:
+            raise RecordDamaged(what, f"{_document_label(kind)} is beschadigd") from exc
+        if digest.hexdigest() != expected:
+            raise RecordDamaged(what, f"{_document_label(kind)} is gewijzigd")
+    finally:
+        conn.execute("COMMIT")
+
+
+def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher, signed: set[int],
+                          damaged: Callable[[int, RecordDamaged], None]) -> list[SubprocessorUse]:
+    """Every subprocessor holding the practice's data under a signed agreement.
+
+    ``signed`` are the ids of the checked, signed agreements (the index);
+    rows of other agreements are ignored, and an agreement whose rows fail
+    their check is reported through ``damaged`` and left out.
+    """
+    per_agreement: dict[int, list[tuple[Any, ...]]] = {}
+    processors: dict[int, tuple[str, str]] = {}
+    for aid, seq, name, country, outside, services, mac, processor, form_id in conn.execute(
+            "SELECT s.agreement_id, s.seq, s.name, s.country, s.outside_eea, s.services, "
+            "s.row_mac, a.processor, a.form_id FROM subprocessors s "
+            "JOIN agreements a ON a.id = s.agreement_id WHERE a.status = ? "
+            "ORDER BY s.agreement_id, s.seq", (SIGNED,)):
+        if aid not in signed:
+            continue
+        per_agreement.setdefault(aid, []).append((seq, name, country, outside, services, mac))
+        processors[aid] = (processor, form_id)
     grouped: dict[tuple[str, str], tuple[bool, list[SubprocessorAgreement]]] = {}
     parsed: dict[str, tuple[str, ...]] = {}  # the same service lists recur in every agreement
-    for name, country, outside, services, aid, processor, form_id in conn.execute(
-            "SELECT s.name, s.country, s.outside_eea, s.services, a.id, a.processor, a.form_id "
-            "FROM subprocessors s JOIN agreements a ON a.id = s.agreement_id "
-            "WHERE a.status = ? ORDER BY s.name COLLATE NOCASE, a.id", (SIGNED,)):
-        key = (name, country)
-        flag, uses = grouped.setdefault(key, (bool(outside), []))
-        grouped[key] = (flag or bool(outside), uses)
-        uses.append(SubprocessorAgreement(agreement_id=aid, processor=processor, form_id=form_id,
-                                          services=parsed.get(services)
-                                          or parsed.setdefault(services,
-                                                               tuple(json.loads(services)))))
-    return [SubprocessorUse(name=n, country=c, outside_eea=flag, agreements=tuple(uses))
-            for (n, c), (flag, uses) in grouped.items()]
+    for aid, rows in per_agreement.items():
+        processor, form_id = processors[aid]
+        what = agreement_label(aid, processor)
+        try:
+            for position, (seq, name, country, outside, services, mac) in enumerate(rows):
+                if seq != position or not cipher.mac_ok(
+                        subprocessor_mac_parts(aid, seq, name, country, outside, services), mac):
+                    raise RecordDamaged(what, "de lijst van subverwerkers is buiten DPA Desktop "
+                                              "gewijzigd")
+                if services not in parsed:
+                    parsed[services] = tuple(str(s) for s in json.loads(services))
+        except RecordDamaged as exc:
+            damaged(aid, exc)
+            continue
+        except (TypeError, ValueError):
+            damaged(aid, RecordDamaged(what, "de lijst van subverwerkers is onleesbaar"))
+            continue
+        for _seq, name, country, outside, services, _mac in rows:
+            key = (name, country)
+            flag, uses = grouped.setdefault(key, (bool(outside), []))
+            grouped[key] = (flag or bool(outside), uses)
+            uses.append(SubprocessorAgreement(agreement_id=aid, processor=processor,
+                                              form_id=form_id, services=parsed[services]))
+    ordered = sorted(grouped.items(), key=lambda item: (item[0][0].casefold(), item[0][1]))
+    return [SubprocessorUse(name=n, country=c, outside_eea=flag,
+                            agreements=tuple(sorted(uses, key=lambda u: u.agreement_id)))
+            for (n, c), (flag, uses) in ordered]
