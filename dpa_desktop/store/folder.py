@@ -43,7 +43,7 @@ COMPLETE = ".compleet"
 LOCK_TIMEOUT = 300.0
 # Files a process makes inside the data folder and deletes when done; left
 # behind only by a crash, so removed by ``settle``.
-_TEMP_PREFIXES = (".backup-", f".{db.DB_NAME}.new", f".{RECOVERY_FILE}.")
+_TEMP_PREFIXES = (".backup-", f".{db.DB_NAME}.new", f".{RECOVERY_FILE}.", COMPLETE)
 # Rebuildable contents that are not worth keeping when a folder without a
 # register is replaced.
 _DISPOSABLE = {"cache"}

@@ -290,6 +290,8 @@ class Store:
             staging = folder.new_staging(directory)
             try:
                 backup.extract(opened, staging, progress)
+                # Before the swap: once the new register is in place, its key is too.
+                key_saved = _keep_key(keys, opened.store_id, opened.data_key)
                 folder.mark_complete(staging, replace=replace)
                 kept = folder.install(staging, directory)
             except OSError as exc:
@@ -300,7 +302,7 @@ class Store:
                 raise
         store = cls._open_with_key(directory, opened.data_key)
         store.replaced_folder = kept
-        store.key_saved = _keep_key(keys, opened.store_id, opened.data_key)
+        store.key_saved = key_saved
         return store
 
     def close(self) -> None:
