@@ -129,11 +129,14 @@ def make_private_dir(path: Path, *, windows: bool = IS_WINDOWS) -> Path:
     """
     import stat
 
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     if windows:
-        command = windows_acl_command(path, profile=os.environ.get("USERPROFILE", ""),
-                                      user=os.environ.get("USERNAME", ""),
-                                      domain=os.environ.get("USERDOMAIN", ""))
+        # Only a folder made here: one that existed has the ACL it was given
+        # then (and icacls is a process start, too slow for every open).
+        command = None if existed else windows_acl_command(
+            path, profile=os.environ.get("USERPROFILE", ""), user=os.environ.get("USERNAME", ""),
+            domain=os.environ.get("USERDOMAIN", ""))
         if command is not None:
             import subprocess
 

@@ -75,6 +75,8 @@ def test_windows_folders_in_the_profile_inherit_its_acl_and_others_get_one(
     assert ran == []
     platform.make_private_dir(tmp_path / "D-schijf" / "register", windows=True)
     assert ran and ran[0][0] == "icacls" and "marieke:(OI)(CI)F" in ran[0]
+    platform.make_private_dir(tmp_path / "D-schijf" / "register", windows=True)
+    assert len(ran) == 1  # a folder that exists keeps the ACL it got when it was made
 
 
 def test_private_files(tmp_path: Path) -> None:

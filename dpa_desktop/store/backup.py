@@ -53,6 +53,8 @@ CHUNK_BYTES = 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024
 RECOVERY_FILE = "recovery.json"
+SNAPSHOT_PREFIX = ".backup-"
+STALE_SNAPSHOT_SECONDS = 24 * 3600  # a backup running longer than this is not expected
 _ARCHIVE_INFO = b"dpa-desktop backup v2"
 _SOURCE = "de reservekopie"
 
@@ -74,8 +76,14 @@ def _aad(header_digest: bytes, index: int, final: bool) -> bytes:
 def write_archive(conn: sqlite3.Connection, wrap: dict[str, Any], cipher: Cipher, store_id: str,
                   schema: int, target: Path, work_dir: Path,
                   progress: Progress | None = None) -> None:
-    """Write the archive to ``target`` (beside it, then renamed): all of it or nothing."""
-    snapshot = work_dir / f".backup-{secrets.token_hex(8)}.sqlite"
+    """Write the archive to ``target`` (beside it, then renamed): all of it or nothing.
+
+    The database is first copied to a temporary file in ``work_dir`` (the data
+    folder: it holds what the database holds, nothing more); copies that a
+    killed backup left there are removed once they are a day old.
+    """
+    _remove_stale_snapshots(work_dir)
+    snapshot = work_dir / f"{SNAPSHOT_PREFIX}{secrets.token_hex(8)}.sqlite"
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +127,16 @@ def write_archive(conn: sqlite3.Connection, wrap: dict[str, Any], cipher: Cipher
         raise
     finally:
         snapshot.unlink(missing_ok=True)
+
+
+def _remove_stale_snapshots(work_dir: Path) -> None:
+    now = datetime.now().timestamp()
+    for path in work_dir.glob(f"{SNAPSHOT_PREFIX}*.sqlite"):
+        try:
+            if now - path.stat().st_mtime > STALE_SNAPSHOT_SECONDS:
+                path.unlink()
+        except OSError:
+            continue  # in use (Windows) or gone
 
 
 # --------------------------------------------------------------------------- reading

@@ -41,9 +41,11 @@ from dpa_desktop.store.errors import StoreBusy, StoreIOError, UnsafeLocation
 RECOVERY_FILE = "recovery.json"
 COMPLETE = ".compleet"
 LOCK_TIMEOUT = 300.0
-# Files a process makes inside the data folder and deletes when done; left
-# behind only by a crash, so removed by ``settle``.
-_TEMP_PREFIXES = (".backup-", f".{db.DB_NAME}.new", f".{RECOVERY_FILE}.", COMPLETE)
+# Files inside the data folder that only a crash of a set-up or restore leaves
+# (no running process uses them there), so ``settle`` removes them. A backup's
+# temporary copy of the database is not among them: a backup may be running in
+# another process; ``backup`` clears old ones itself.
+_TEMP_PREFIXES = (f".{db.DB_NAME}.new", f".{RECOVERY_FILE}.", COMPLETE)
 # Rebuildable contents that are not worth keeping when a folder without a
 # register is replaced.
 _DISPOSABLE = {"cache"}
@@ -117,7 +119,12 @@ def install(staging: Path, directory: Path) -> Path | None:
         platform.rename_dir(directory, old)
     platform.rename_dir(staging, directory)
     (directory / COMPLETE).unlink(missing_ok=True)
-    return _finish_old(old, directory) if old is not None else None
+    if old is None:
+        return None
+    try:
+        return _finish_old(old, directory)
+    except OSError:
+        return None  # the new register is in place; the next start tidies the old folder
 
 
 def _finish_old(old: Path, directory: Path) -> Path | None:

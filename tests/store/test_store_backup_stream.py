@@ -280,3 +280,19 @@ def test_a_scan_over_50_mb_is_refused_before_it_is_read(
         store.attach_scan(aid, scan)
     assert "te groot" in str(err.value)
     assert store.get_agreement(aid).scan_sha256 is None
+
+
+def test_a_snapshot_left_by_a_killed_backup_goes_only_once_it_is_stale(
+        store: Store, tmp_path: Path) -> None:
+    """Another process may be running a backup: its fresh snapshot is never touched."""
+    import time as clock
+
+    stale = store.data_dir / f"{backup.SNAPSHOT_PREFIX}dood.sqlite"
+    fresh = store.data_dir / f"{backup.SNAPSHOT_PREFIX}bezig.sqlite"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    past = clock.time() - backup.STALE_SNAPSHOT_SECONDS - 60
+    os.utime(stale, (past, past))
+    assert Store.exists(store.data_dir) and fresh.exists()  # a start leaves both alone
+    store.backup(tmp_path / "kopie.dpabackup")
+    assert not stale.exists() and fresh.exists()
