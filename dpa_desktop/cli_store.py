@@ -274,6 +274,7 @@ def _breach_card(path: Path) -> int:
 
     with open_or_create() as store:
         entries, organisation = signed_entries(store)
+        report_damage(store.damaged_records())
     try:
         render_breach_card(entries, path, organisation=organisation)
     except OSError as exc:

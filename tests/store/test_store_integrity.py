@@ -319,3 +319,19 @@ def test_a_register_file_that_is_no_database_is_reported_in_dutch(
     with pytest.raises(StoreCorrupt) as err:
         Store.open(data_dir, key_backend)
     assert "register.sqlite" in str(err.value) and "geen leesbare database" in str(err.value)
+
+
+def test_the_breach_card_leaves_out_a_damaged_agreement_and_names_it(
+        three: tuple[Path, FileKeyring, list[int]], key_backend: FileKeyring, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir, _keys, (one, _two, _three) = three
+    with raw(data_dir) as conn:
+        blob = bytearray(conn.execute("SELECT data_blob FROM agreements WHERE id = ?",
+                                      (one,)).fetchone()[0])
+        blob[30] ^= 0x04
+        conn.execute("UPDATE agreements SET data_blob = ? WHERE id = ?", (bytes(blob), one))
+    shutil.copyfile(key_backend.path, os.environ["DPA_DESKTOP_KEYRING_FILE"])  # for the CLI
+    card = tmp_path / "kaart.pdf"
+    assert main(["register", "datalek-kaart", str(card)]) == 0
+    assert card.read_bytes().startswith(b"%PDF")
+    assert f"Overeenkomst {one} (Vcareconnect B.V.)" in capsys.readouterr().err
