@@ -214,8 +214,11 @@ def rename_dir(src: Path, dst: Path, *, windows: bool = IS_WINDOWS, attempts: in
 
 
 def fsync_file(path: Path) -> None:
-    """Flush a file that another library (SQLite) wrote, before it is renamed into place."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """Flush a file that another library (SQLite) wrote, before it is renamed into place.
+
+    Opened for writing (without truncating): Windows flushes only a handle with write access.
+    """
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:

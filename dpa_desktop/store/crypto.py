@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import functools
 import hmac
-import json
 import os
 import re
 import secrets
@@ -27,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher as _BlockCipher
@@ -57,6 +57,7 @@ SCRYPT_MAX_MEMORY = 128 * 2**20
 KEY_CHECK = b"dpa-desktop key check"
 MAC_INFO = b"dpa-desktop row mac v1"
 _STORE_ID = re.compile(r"[0-9a-z]{1,64}")
+_PACK = msgspec.msgpack.Encoder()
 
 
 def new_key() -> bytes:
@@ -123,10 +124,13 @@ class Cipher:
         return decryptor
 
     def mac(self, parts: Sequence[object]) -> bytes:
-        """A MAC over a row's values (str, int, None, bytes); the order matters."""
-        encoded = [p.hex() if isinstance(p, bytes) else p for p in parts]
-        message = json.dumps(encoded, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return hmac.digest(self._mac_key, message, "sha256")
+        """A MAC over a row's values (str, int, None, bytes); the order matters.
+
+        The values are packed with MessagePack, which keeps their types apart
+        (None from "", 1 from "1", text from bytes), so two different rows
+        never give the same message.
+        """
+        return hmac.digest(self._mac_key, _PACK.encode(list(parts)), "sha256")
 
     def mac_ok(self, parts: Sequence[object], mac: object) -> bool:
         return isinstance(mac, bytes) and hmac.compare_digest(self.mac(parts), mac)

@@ -100,6 +100,8 @@ def _v3(conn: sqlite3.Connection, cipher: Cipher | None) -> None:
     from dpa_desktop.store import drafts, profile, register
 
     _run(conn, """
+        ALTER TABLE agreements ADD COLUMN history_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE agreements ADD COLUMN subprocessor_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE agreements ADD COLUMN row_mac BLOB;
         ALTER TABLE history ADD COLUMN row_mac BLOB;
         ALTER TABLE drafts ADD COLUMN row_mac BLOB;
@@ -146,6 +148,10 @@ def _v3(conn: sqlite3.Connection, cipher: Cipher | None) -> None:
                                                           services))
         conn.execute("UPDATE subprocessors SET seq = ?, row_mac = ? WHERE rowid = ?",
                      (seq, mac, rowid))
+    conn.execute("UPDATE agreements SET "
+                 "history_count = (SELECT count(*) FROM history h WHERE h.agreement_id = "
+                 "agreements.id), subprocessor_count = (SELECT count(*) FROM subprocessors s "
+                 "WHERE s.agreement_id = agreements.id)")
     for aid, index_blob, data_blob in conn.execute(
             "SELECT id, index_blob, data_blob FROM agreements").fetchall():
         conn.execute("UPDATE agreements SET index_blob = ?, data_blob = ? WHERE id = ?",

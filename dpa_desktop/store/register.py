@@ -8,8 +8,10 @@ over ten thousand agreements a scan of short strings.
 
 The plain columns are the practice's accountability record, so every row
 carries a MAC (``row_mac``) over its values and the tags of its blobs; an
-agreement's MAC also counts its history and subprocessor rows, which carry
-MACs of their own. A row whose MAC or blob does not check out is
+agreement's MAC also covers how many history and subprocessor rows it has,
+and those rows carry MACs of their own. Opening checks every agreement's MAC
+and index; its data, history, subprocessors and documents are checked when
+they are read. A row whose MAC or blob does not check out is
 quarantined: named in ``damaged`` and left out of lists and exports, while
 the rest of the register stays usable.
 """
@@ -26,6 +28,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
 from cryptography.exceptions import InvalidTag
 
 from dpa_desktop.answers import Answers, normalised
@@ -168,14 +171,17 @@ def _d(value: str | None) -> date | None:
 
 AGREEMENT_COLUMNS = ("id, form_id, form_version, processor, status, created_on, sent_on, "
                      "signed_on, ended_on, review_on")
-_COUNTS = ("(SELECT count(*) FROM history h WHERE h.agreement_id = a.id), "
-           "(SELECT count(*) FROM subprocessors s WHERE s.agreement_id = a.id)")
-# What the MAC of an agreement covers, as read for checking it: the plain
-# columns, the index blob (decrypted anyway), the tag of the data blob and the
-# number of history and subprocessor rows.
-_CHECKED_ROW = (f"SELECT {AGREEMENT_COLUMNS}, index_blob, substr(data_blob, -{TAG_BYTES}, "
-                f"{TAG_BYTES}), row_mac, {_COUNTS} FROM agreements a")
+# How many history and subprocessor rows the agreement has; kept with each
+# write and covered by its MAC, so a deleted or added row is noticed when the
+# rows are read (each of those rows has a MAC of its own).
+COUNT_COLUMNS = "history_count, subprocessor_count"
+# An agreement row as read for checking its MAC: plain columns, counts, the
+# index blob (decrypted anyway), the tag of the data blob, the MAC.
+_CHECKED_ROW = (f"SELECT {AGREEMENT_COLUMNS}, {COUNT_COLUMNS}, index_blob, "
+                f"substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}), row_mac FROM agreements")
 _AGREEMENTS_META = "agreements_mac"
+_STATUS_SET = frozenset(STATUSES)
+_JSON_DICT = msgspec.json.Decoder(dict[str, Any])
 
 
 def index_purpose(aid: int) -> str:
@@ -199,9 +205,9 @@ def tag_of(blob: object) -> object:
     return blob[-TAG_BYTES:] if isinstance(blob, bytes) else blob
 
 
-def agreement_mac_parts(cols: tuple[Any, ...], index_tag: object, data_tag: object,
-                        history_count: object, subprocessor_count: object) -> list[object]:
-    return ["agreements", *cols, index_tag, data_tag, history_count, subprocessor_count]
+def agreement_mac_parts(cols: tuple[Any, ...], history_count: object, subprocessor_count: object,
+                        index_tag: object, data_tag: object) -> list[object]:
+    return ["agreements", *cols, history_count, subprocessor_count, index_tag, data_tag]
 
 
 def history_mac_parts(history_id: object, aid: object, status: object, on_date: object,
@@ -221,34 +227,59 @@ def agreement_label(aid: object, processor: object = None) -> str:
 _TAMPERED = "de gegevens zijn buiten DPA Desktop gewijzigd of verplaatst (controlecode klopt niet)"
 
 
-def check_agreement_row(cipher: Cipher, row: tuple[Any, ...]) -> tuple[tuple[Any, ...], dict[str, str]]:
-    """The plain columns and the decrypted index of a row of ``_CHECKED_ROW``; RecordDamaged otherwise."""
-    cols = tuple(row[:10])
-    index_blob, data_tag, mac, n_history, n_subs = row[10:15]
-    what = agreement_label(cols[0], cols[3])
-    parts = agreement_mac_parts(cols, tag_of(index_blob), data_tag, n_history, n_subs)
-    if not cipher.mac_ok(parts, mac):
-        raise RecordDamaged(what, _TAMPERED)
-    _check_columns(cols, what)
+@dataclass(frozen=True)
+class CheckedRow:
+    """An agreement row whose MAC and index checked out."""
+
+    cols: tuple[Any, ...]
+    history_count: int
+    subprocessor_count: int
+    index: dict[str, Any]
+
+    @property
+    def what(self) -> str:
+        return agreement_label(self.cols[0], self.cols[3])
+
+
+def check_agreement_row(cipher: Cipher, row: tuple[Any, ...]) -> CheckedRow:
+    """A row of ``_CHECKED_ROW`` with its index decrypted; RecordDamaged otherwise.
+
+    Runs for every agreement when the register opens, so the happy path is kept lean.
+    """
+    cols = row[:10]
+    n_history, n_subs, index_blob, data_tag, mac = row[10:15]
+    if not cipher.mac_ok(agreement_mac_parts(cols, n_history, n_subs, tag_of(index_blob),
+                                             data_tag), mac):
+        raise RecordDamaged(agreement_label(cols[0], cols[3]), _TAMPERED)
+    # Values a MAC vouches for may still be ones this version cannot show (a newer app wrote them).
+    if cols[4] not in _STATUS_SET:
+        raise RecordDamaged(agreement_label(cols[0], cols[3]), f"onbekende status '{cols[4]}'")
+    if not (type(cols[1]) is str and type(cols[2]) is str and type(cols[3]) is str
+            and type(n_history) is int and type(n_subs) is int):
+        raise RecordDamaged(agreement_label(cols[0], cols[3]),
+                            "een verplicht veld is leeg of van het verkeerde soort")
     try:
         raw = cipher.decrypt(index_blob, index_purpose(cols[0]), INDEX_PART)
     except StoreCorrupt as exc:
-        raise _damaged(what, exc) from exc
-    return cols, _json_dict(raw, what, INDEX_PART)
-
-
-def _check_columns(cols: tuple[Any, ...], what: str) -> None:
-    """Values a MAC vouches for may still be ones this version cannot show (a newer app wrote them)."""
-    if not all(isinstance(v, str) for v in cols[1:6]):
-        raise RecordDamaged(what, "een verplicht veld is leeg of van het verkeerde soort")
-    if cols[4] not in STATUSES:
-        raise RecordDamaged(what, f"onbekende status '{cols[4]}'")
+        raise _damaged(agreement_label(cols[0], cols[3]), exc) from exc
     try:
-        for value in cols[5:10]:
-            if value is not None:
-                date.fromisoformat(value)
+        index = _JSON_DICT.decode(raw)
+    except msgspec.DecodeError as exc:  # not JSON, or not an object
+        raise RecordDamaged(agreement_label(cols[0], cols[3]), f"{INDEX_PART} is onleesbaar") \
+            from exc
+    return CheckedRow(cols, n_history, n_subs, index)
+
+
+def summary_of(row: CheckedRow) -> AgreementSummary:
+    cols = row.cols
+    try:
+        return AgreementSummary(
+            id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3],
+            status=cols[4], created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]),
+            signed_on=_d(cols[7]), ended_on=_d(cols[8]), review_on=_d(cols[9]),
+            organisation=str(row.index.get("organisation", "")))
     except (TypeError, ValueError) as exc:
-        raise RecordDamaged(what, f"ongeldige datum '{value}'") from exc
+        raise RecordDamaged(row.what, "een datum is ongeldig") from exc
 
 
 INDEX_PART = "de zoekindex"
@@ -257,12 +288,9 @@ DATA_PART = "het gegevensblok"
 
 def _json_dict(raw: bytes, what: str, part: str) -> dict[str, Any]:
     try:
-        data = json.loads(raw)
-    except ValueError as exc:
+        return _JSON_DICT.decode(raw)
+    except msgspec.DecodeError as exc:  # not JSON, or not an object
         raise RecordDamaged(what, f"{part} is onleesbaar") from exc
-    if not isinstance(data, dict):
-        raise RecordDamaged(what, f"{part} is onleesbaar")
-    return data
 
 
 def _damaged(what: str, exc: StoreCorrupt) -> RecordDamaged:
@@ -275,8 +303,8 @@ def _damaged(what: str, exc: StoreCorrupt) -> RecordDamaged:
 def seal_agreement(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> None:
     """Recompute an agreement's MAC after a write, inside the writing transaction."""
     row = conn.execute(
-        f"SELECT {AGREEMENT_COLUMNS}, substr(index_blob, -{TAG_BYTES}, {TAG_BYTES}), "
-        f"substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}), {_COUNTS} FROM agreements a "
+        f"SELECT {AGREEMENT_COLUMNS}, {COUNT_COLUMNS}, substr(index_blob, -{TAG_BYTES}, "
+        f"{TAG_BYTES}), substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}) FROM agreements "
         "WHERE id = ?", (aid,)).fetchone()
     mac = cipher.mac(agreement_mac_parts(tuple(row[:10]), *row[10:14]))
     conn.execute("UPDATE agreements SET row_mac = ? WHERE id = ?", (mac, aid))
@@ -340,6 +368,8 @@ class Index:
         self.rows: dict[int, AgreementSummary] = {}
         self.text: dict[int, str] = {}
         self.damaged: dict[int, DamagedRecord] = {}
+        # Subprocessor rows each checked agreement has (for the overview).
+        self.subprocessor_counts: dict[int, int] = {}
         self.missing: DamagedRecord | None = None
         self.data_version = -1
 
@@ -347,6 +377,7 @@ class Index:
         self.rows.clear()
         self.text.clear()
         self.damaged.clear()
+        self.subprocessor_counts.clear()
         # One read transaction: the rows and their counts come from one snapshot.
         conn.execute("BEGIN")
         try:
@@ -365,6 +396,7 @@ class Index:
         row = conn.execute(_CHECKED_ROW + " WHERE id = ?", (agreement_id,)).fetchone()
         self.rows.pop(agreement_id, None)
         self.text.pop(agreement_id, None)
+        self.subprocessor_counts.pop(agreement_id, None)
         self.damaged.pop(agreement_id, None)
         if row is not None:
             self._check_and_put(cipher, row)
@@ -374,22 +406,18 @@ class Index:
         """Leave out an agreement found damaged after it was listed (in its data or documents)."""
         self.rows.pop(agreement_id, None)
         self.text.pop(agreement_id, None)
+        self.subprocessor_counts.pop(agreement_id, None)
         self.damaged[agreement_id] = damage
 
     def _check_and_put(self, cipher: Cipher, row: tuple[Any, ...]) -> None:
         try:
-            cols, index = check_agreement_row(cipher, row)
+            checked = check_agreement_row(cipher, row)
+            summary = summary_of(checked)
         except RecordDamaged as exc:
             self.damaged[row[0]] = DamagedRecord("agreements", row[0], exc.what, exc.detail)
             return
-        self._put(cols, index)
-
-    def _put(self, cols: tuple[Any, ...], index: dict[str, str]) -> None:
-        summary = AgreementSummary(
-            id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3], status=cols[4],
-            created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]), signed_on=_d(cols[7]),
-            ended_on=_d(cols[8]), review_on=_d(cols[9]),
-            organisation=str(index.get("organisation", "")))
+        index = checked.index
+        self.subprocessor_counts[summary.id] = checked.subprocessor_count
         self.rows[summary.id] = summary
         self.text[summary.id] = fold(" ".join(
             (summary.processor, summary.organisation, summary.form_id,
@@ -457,9 +485,10 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
         aid = _next_id(conn, "agreements")
         conn.execute(
             "INSERT INTO agreements (id, form_id, form_version, processor, status, created_on, "
-            "index_blob, data_blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "history_count, subprocessor_count, index_blob, data_blob) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
             (aid, spec.id, spec.version, spec.processor.name, CONCEPT, created.isoformat(),
-             cipher.encrypt(_json(index), index_purpose(aid)),
+             len(subs), cipher.encrypt(_json(index), index_purpose(aid)),
              cipher.encrypt(_json(data), data_purpose(aid))))
         for kind, content in (("docx", docx), ("pdf", pdf)):
             conn.execute("INSERT INTO documents (agreement_id, kind, data_blob) VALUES (?, ?, ?)",
@@ -487,6 +516,7 @@ def _add_history(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str
     mac = cipher.mac(history_mac_parts(hid, aid, status, on.isoformat(), at, tag_of(blob)))
     conn.execute("INSERT INTO history (id, agreement_id, status, on_date, at, note_blob, row_mac) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)", (hid, aid, status, on.isoformat(), at, blob, mac))
+    conn.execute("UPDATE agreements SET history_count = history_count + 1 WHERE id = ?", (aid,))
 
 
 def scan_type(content: bytes) -> tuple[str, str]:
@@ -520,21 +550,20 @@ def _check_scan(scan: Path) -> _Scan:
 
 
 def _load_data(conn: sqlite3.Connection, cipher: Cipher,
-               aid: int) -> tuple[tuple[Any, ...], dict[str, Any], dict[str, Any]]:
-    """An agreement's plain columns, index and data, checked; RecordDamaged names it otherwise."""
+               aid: int) -> tuple[CheckedRow, dict[str, Any]]:
+    """An agreement's checked row and its data; RecordDamaged names it otherwise."""
     row = conn.execute(
-        f"SELECT {AGREEMENT_COLUMNS}, index_blob, data_blob, row_mac, {_COUNTS} "
-        "FROM agreements a WHERE id = ?", (aid,)).fetchone()
+        f"SELECT {AGREEMENT_COLUMNS}, {COUNT_COLUMNS}, index_blob, data_blob, row_mac "
+        "FROM agreements WHERE id = ?", (aid,)).fetchone()
     if row is None:
         raise NotFound("Overeenkomst", aid)
-    data_blob = row[11]
-    cols, index = check_agreement_row(cipher, (*row[:11], tag_of(data_blob), *row[12:]))
-    what = agreement_label(aid, cols[3])
+    data_blob = row[13]
+    checked = check_agreement_row(cipher, (*row[:13], tag_of(data_blob), row[14]))
     try:
         raw = cipher.decrypt(data_blob, data_purpose(aid), DATA_PART)
     except StoreCorrupt as exc:
-        raise _damaged(what, exc) from exc
-    return cols, index, _json_dict(raw, what, DATA_PART)
+        raise _damaged(checked.what, exc) from exc
+    return checked, _json_dict(raw, checked.what, DATA_PART)
 
 
 def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, on: date,
@@ -545,7 +574,8 @@ def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, 
                        f"{', '.join(STATUS_LABELS[s] for s in STATUSES)}.")
     checked_scan = _check_scan(scan) if scan is not None else None
     with db.transaction(conn):
-        cols, index, data = _load_data(conn, cipher, aid)
+        checked, data = _load_data(conn, cipher, aid)
+        cols, index = checked.cols, checked.index
         current = cols[4]
         if STATUSES.index(status) <= STATUSES.index(current):
             raise DpaError(f"De status kan niet van '{STATUS_LABELS[current]}' naar "
@@ -620,7 +650,7 @@ def _put_scan(conn: sqlite3.Connection, cipher: Cipher, aid: int, data: dict[str
 def attach_scan(conn: sqlite3.Connection, cipher: Cipher, aid: int, scan: Path) -> None:
     checked = _check_scan(scan)
     with db.transaction(conn):
-        _cols, _index, data = _load_data(conn, cipher, aid)
+        _checked, data = _load_data(conn, cipher, aid)
         _put_scan(conn, cipher, aid, data, checked)
         seal_agreement(conn, cipher, aid)
 
@@ -630,7 +660,8 @@ def update(conn: sqlite3.Connection, cipher: Cipher, aid: int, *, notes: str | N
            signatories: list[Signatory] | None = None) -> None:
     """Edit what a person may change after the fact: notes, review date, signatories."""
     with db.transaction(conn):
-        _cols, index, data = _load_data(conn, cipher, aid)
+        checked, data = _load_data(conn, cipher, aid)
+        index = checked.index
         if notes is not None:
             data["notes"] = notes
             index["notes"] = notes
@@ -649,8 +680,8 @@ def update(conn: sqlite3.Connection, cipher: Cipher, aid: int, *, notes: str | N
 # --------------------------------------------------------------------------- reads
 
 
-def _history(conn: sqlite3.Connection, cipher: Cipher, aid: int,
-             what: str) -> tuple[StatusChange, ...]:
+def _history(conn: sqlite3.Connection, cipher: Cipher, aid: int, what: str,
+             expected: int) -> tuple[StatusChange, ...]:
     out = []
     for hid, status, on, at, blob, mac in conn.execute(
             "SELECT id, status, on_date, at, note_blob, row_mac FROM history "
@@ -668,18 +699,26 @@ def _history(conn: sqlite3.Connection, cipher: Cipher, aid: int,
             raise _damaged(what, exc) from exc
         except (TypeError, ValueError) as exc:
             raise RecordDamaged(what, "de geschiedenis is onleesbaar") from exc
+    if len(out) != expected:
+        raise RecordDamaged(what, "er zijn stappen uit de geschiedenis verwijderd of eraan "
+                                  "toegevoegd buiten DPA Desktop om")
     return tuple(out)
 
 
-def _subprocessors(conn: sqlite3.Connection, cipher: Cipher, aid: int,
-                   what: str) -> tuple[SubprocessorEntry, ...]:
+_SUBS_CHANGED = "de lijst van subverwerkers is buiten DPA Desktop gewijzigd"
+
+
+def _subprocessors(conn: sqlite3.Connection, cipher: Cipher, aid: int, what: str,
+                   expected: int) -> tuple[SubprocessorEntry, ...]:
     rows = conn.execute("SELECT seq, name, country, outside_eea, services, row_mac "
                         "FROM subprocessors WHERE agreement_id = ? ORDER BY seq", (aid,)).fetchall()
+    if len(rows) != expected:
+        raise RecordDamaged(what, _SUBS_CHANGED)
     entries = []
     for position, (seq, name, country, outside, services, mac) in enumerate(rows):
         if seq != position or not cipher.mac_ok(
                 subprocessor_mac_parts(aid, seq, name, country, outside, services), mac):
-            raise RecordDamaged(what, "de lijst van subverwerkers is buiten DPA Desktop gewijzigd")
+            raise RecordDamaged(what, _SUBS_CHANGED)
         try:
             entries.append(SubprocessorEntry(name=name, country=country, outside_eea=bool(outside),
                                              services=tuple(json.loads(services))))
@@ -691,20 +730,21 @@ def _subprocessors(conn: sqlite3.Connection, cipher: Cipher, aid: int,
 def get(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> Agreement:
     conn.execute("BEGIN")  # one snapshot for the row, its history and its subprocessors
     try:
-        cols, index, data = _load_data(conn, cipher, aid)
-        what = agreement_label(aid, cols[3])
-        history = _history(conn, cipher, aid, what)
-        subs = _subprocessors(conn, cipher, aid, what)
+        checked, data = _load_data(conn, cipher, aid)
+        what = checked.what
+        history = _history(conn, cipher, aid, what, checked.history_count)
+        subs = _subprocessors(conn, cipher, aid, what, checked.subprocessor_count)
     finally:
         conn.execute("COMMIT")
+    summary = summary_of(checked)
     try:
-        answers = Answers.from_json(data["answers"], form_id=cols[1])
+        answers = Answers.from_json(data["answers"], form_id=summary.form_id)
         scan = data.get("scan") or {}
         return Agreement(
-            id=cols[0], form_id=cols[1], form_version=cols[2], processor=cols[3],
-            status=cols[4], created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]),
-            signed_on=_d(cols[7]), ended_on=_d(cols[8]), review_on=_d(cols[9]),
-            organisation=str(index.get("organisation", "")),
+            id=summary.id, form_id=summary.form_id, form_version=summary.form_version,
+            processor=summary.processor, status=summary.status, created_on=summary.created_on,
+            sent_on=summary.sent_on, signed_on=summary.signed_on, ended_on=summary.ended_on,
+            review_on=summary.review_on, organisation=summary.organisation,
             answers=answers, services=answers.services,
             service_names=tuple(data.get("service_names", ())),
             retention=dict(answers.retention),
@@ -720,8 +760,8 @@ def get(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> Agreement:
 def _expected_sha(conn: sqlite3.Connection, cipher: Cipher, aid: int,
                   kind: DocumentKind) -> tuple[str, str]:
     """The agreement's name and the checked hash of one of its documents."""
-    cols, _index, data = _load_data(conn, cipher, aid)
-    what = agreement_label(aid, cols[3])
+    checked, data = _load_data(conn, cipher, aid)
+    what = checked.what
     scan = data.get("scan") or {}
     expected = scan.get("sha256") if kind == "scan" else data.get(f"{kind}_sha256")
     if not isinstance(expected, str):
@@ -799,36 +839,37 @@ def write_document(conn: sqlite3.Connection, cipher: Cipher, aid: int, kind: Doc
         conn.execute("COMMIT")
 
 
-def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher, signed: set[int],
+def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher,
+                          signed: dict[int, tuple[int, AgreementSummary]],
                           damaged: Callable[[int, RecordDamaged], None]) -> list[SubprocessorUse]:
     """Every subprocessor holding the practice's data under a signed agreement.
 
-    ``signed`` are the ids of the checked, signed agreements (the index);
-    rows of other agreements are ignored, and an agreement whose rows fail
-    their check is reported through ``damaged`` and left out.
+    ``signed`` maps the checked, signed agreements (from the index) to how
+    many subprocessor rows each has and its summary; rows of other agreements
+    are ignored, and an agreement whose rows fail their check is reported
+    through ``damaged`` and left out.
     """
-    per_agreement: dict[int, list[tuple[Any, ...]]] = {}
-    processors: dict[int, tuple[str, str]] = {}
-    for aid, seq, name, country, outside, services, mac, processor, form_id in conn.execute(
+    per_agreement: dict[int, list[tuple[Any, ...]]] = {aid: [] for aid in signed}
+    # The status in SQL only narrows the rows read; ``signed`` (checked) decides.
+    for aid, seq, name, country, outside, services, mac in conn.execute(
             "SELECT s.agreement_id, s.seq, s.name, s.country, s.outside_eea, s.services, "
-            "s.row_mac, a.processor, a.form_id FROM subprocessors s "
-            "JOIN agreements a ON a.id = s.agreement_id WHERE a.status = ? "
-            "ORDER BY s.agreement_id, s.seq", (SIGNED,)):
-        if aid not in signed:
-            continue
-        per_agreement.setdefault(aid, []).append((seq, name, country, outside, services, mac))
-        processors[aid] = (processor, form_id)
+            "s.row_mac FROM subprocessors s JOIN agreements a ON a.id = s.agreement_id "
+            "WHERE a.status = ? ORDER BY s.agreement_id, s.seq", (SIGNED,)):
+        if aid in per_agreement:
+            per_agreement[aid].append((seq, name, country, outside, services, mac))
     grouped: dict[tuple[str, str], tuple[bool, list[SubprocessorAgreement]]] = {}
     parsed: dict[str, tuple[str, ...]] = {}  # the same service lists recur in every agreement
     for aid, rows in per_agreement.items():
-        processor, form_id = processors[aid]
+        expected, summary = signed[aid]
+        processor, form_id = summary.processor, summary.form_id
         what = agreement_label(aid, processor)
         try:
+            if len(rows) != expected:
+                raise RecordDamaged(what, _SUBS_CHANGED)
             for position, (seq, name, country, outside, services, mac) in enumerate(rows):
                 if seq != position or not cipher.mac_ok(
                         subprocessor_mac_parts(aid, seq, name, country, outside, services), mac):
-                    raise RecordDamaged(what, "de lijst van subverwerkers is buiten DPA Desktop "
-                                              "gewijzigd")
+                    raise RecordDamaged(what, _SUBS_CHANGED)
                 if services not in parsed:
                     parsed[services] = tuple(str(s) for s in json.loads(services))
         except RecordDamaged as exc:

@@ -451,7 +451,8 @@ class Store:
     def subprocessor_overview(self) -> list[SubprocessorUse]:
         """Subprocessors under signed agreements; damaged agreements are left out and named."""
         self._index.fresh(self._conn, self._cipher)
-        signed = {aid for aid, s in self._index.rows.items() if s.status == SIGNED}
+        signed = {aid: (self._index.subprocessor_counts[aid], s)
+                  for aid, s in self._index.rows.items() if s.status == SIGNED}
         return register.subprocessor_overview(
             self._conn, self._cipher, signed,
             lambda aid, exc: self._quarantine("agreements", aid, exc))

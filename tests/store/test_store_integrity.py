@@ -130,23 +130,41 @@ def test_editing_a_plain_column_without_the_key_is_refused_by_name(
 
 def test_editing_or_moving_history_and_subprocessor_rows_is_refused(
         three: tuple[Path, FileKeyring, list[int]], key_backend: FileKeyring) -> None:
+    """These rows are checked when they are read: opening an agreement, the overview, exports."""
     data_dir, _keys, (one, two, three_) = three
     with raw(data_dir) as conn:
         conn.execute("UPDATE history SET on_date = '2019-01-01' WHERE agreement_id = ? "
                      "AND status = 'ondertekend'", (one,))
         conn.execute("UPDATE subprocessors SET country = 'US', outside_eea = 1 "
                      "WHERE agreement_id = ? AND seq = 0", (two,))
-        # A row moved from one agreement to another changes both counts.
+        # A row moved from one agreement to another: its MAC names the first one.
         conn.execute("UPDATE history SET agreement_id = ? WHERE id = (SELECT min(id) FROM "
                      "history WHERE agreement_id = ?)", (one, three_))
     with Store.open(data_dir, key_backend) as store:
-        assert {d.id for d in store.damaged_records()} == {one, three_}
-        assert [s.id for s in store.list_agreements()] == [two]
-        with pytest.raises(RecordDamaged) as err:
-            store.get_agreement(two)
-        assert "subverwerkers" in str(err.value)
+        for aid, part in ((one, "geschiedenis"), (three_, "geschiedenis"), (two, "subverwerkers")):
+            with pytest.raises(RecordDamaged) as err:
+                store.get_agreement(aid)
+            assert f"Overeenkomst {aid}" in str(err.value) and part in str(err.value)
+        assert {d.id for d in store.damaged_records()} == {one, two, three_}
+        assert store.list_agreements() == []
+        assert store.subprocessor_overview() == []
+
+
+def test_the_overview_refuses_changed_subprocessor_rows_by_itself(
+        three: tuple[Path, FileKeyring, list[int]], key_backend: FileKeyring) -> None:
+    data_dir, _keys, (one, two, three_) = three
+    with raw(data_dir) as conn:
+        conn.execute("UPDATE subprocessors SET name = 'Onbekend Bedrijf' WHERE agreement_id = ? "
+                     "AND seq = 1", (one,))
+        conn.execute("DELETE FROM subprocessors WHERE agreement_id = ? AND seq = 2", (two,))
+        conn.execute("INSERT INTO subprocessors (agreement_id, seq, name, country, outside_eea, "
+                     "services, row_mac) SELECT agreement_id, 99, name, country, outside_eea, "
+                     "services, row_mac FROM subprocessors WHERE agreement_id = ? AND seq = 0",
+                     (three_,))
+    with Store.open(data_dir, key_backend) as store:
         assert store.subprocessor_overview() == []
         assert {d.id for d in store.damaged_records()} == {one, two, three_}
+        assert all("subverwerkers" in d.reason for d in store.damaged_records())
 
 
 def test_a_deleted_agreement_is_noticed(three: tuple[Path, FileKeyring, list[int]],
