@@ -169,8 +169,15 @@ def run(args: argparse.Namespace) -> int:
             print(_NOT_SAVED, file=sys.stderr)
         return 0
     if args.command == "restore":
+        from dpa_desktop.store.errors import StoreExists
+
         code = _code(args)
-        with Store.restore(args.file, code, replace=args.vervang) as store:
+        try:
+            store = Store.restore(args.file, code, replace=args.vervang)
+        except StoreExists as exc:
+            raise DpaError(f"{exc} Met --vervang wordt het vervangen; het huidige register "
+                           "wordt dan bewaard in een map ernaast.") from exc
+        with store:
             count = len(store.list_agreements())
             saved = store.key_saved
             kept = store.replaced_folder
