@@ -57,7 +57,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dpa-desktop",
                      description="Verwerkersovereenkomsten invullen en bijhouden.")
-    parser.add_argument("--version", action="version", version=f"dpa-desktop {__version__}")
+    from dpa_desktop.cli_store import VersionAction
+
+    parser.add_argument("--version", action=VersionAction, version=f"dpa-desktop {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sub.add_parser("forms", help="toon de beschikbare formulieren (id, verwerker, versie)")

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 FORM_SUFFIXES = (".yaml", ".yml")
+# Limits checked before a form's data is built: an alias bomb of a few kilobytes
+# expands to billions of nodes when walked. The shipped forms are below 70 kB
+# and 15,000 nodes and use no aliases.
+MAX_FORM_BYTES = 2_000_000
+MAX_FORM_NODES = 200_000
+MAX_FORM_ALIASES = 200
 # The tag msgspec reads a block's kind from; the file itself never names it.
 _TAG = "kind"
 
@@ -322,6 +328,54 @@ _YAML_PROBLEMS_NL = {
 }
 
 
+def _graph_problem(root: yaml.Node) -> str | None:
+    """Why a composed YAML document is too big to build, or None.
+
+    Walks the node graph once without recursion: each node is counted with
+    everything below it as the built data would repeat it, so an alias used
+    many times counts many times; a node that contains itself is refused.
+    """
+    import yaml
+
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    aliases = 0
+    # (node, its children once expanded, or None before)
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
+    while stack:
+        node, kids = stack.pop()
+        key = id(node)
+        if kids is not None:
+            on_path.discard(key)
+            total = 1
+            for kid in kids:
+                total += size[id(kid)]
+            if total > MAX_FORM_NODES:
+                return (f"het bestand wordt te groot als het wordt uitgewerkt (meer dan "
+                        f"{MAX_FORM_NODES} onderdelen, door herhaalde verwijzingen)")
+            size[key] = total
+            continue
+        if key in size:
+            aliases += 1
+            if aliases > MAX_FORM_ALIASES:
+                return f"meer dan {MAX_FORM_ALIASES} verwijzingen (aliassen)"
+            continue
+        if key in on_path:
+            return "een verwijzing (alias) bevat zichzelf"
+        if isinstance(node, mapping):
+            kids = [part for pair in node.value for part in pair]
+        elif isinstance(node, sequence):
+            kids = list(node.value)
+        else:
+            size[key] = 1
+            continue
+        on_path.add(key)
+        stack.append((node, kids))
+        stack.extend((kid, None) for kid in reversed(kids))
+    return None
+
+
 def _yaml_problem_nl(problem: str) -> str:
     """The YAML parser speaks English; say the common problems in Dutch."""
     for english, dutch in _YAML_PROBLEMS_NL.items():
@@ -357,6 +411,9 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
 
     from dpa_desktop.forms import strict
 
+    if len(data) > MAX_FORM_BYTES:
+        raise FormFileError(file, [Finding(file, None, "(bestand)", f"te groot ({len(data)} bytes; "
+                                           f"ten hoogste {MAX_FORM_BYTES})")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -369,6 +426,9 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             root = loader.get_single_node()
+            too_big = _graph_problem(root) if root is not None else None
+            if too_big:
+                raise FormFileError(file, [Finding(file, None, "(bestand)", too_big)])
             raw = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
@@ -415,6 +475,10 @@ def load_forms(directory: Path | None = None) -> LoadedForms:
             spec = load_form(path)
         except FormFileError as err:
             errors.append(err)
+            continue
+        except Exception as exc:  # MemoryError, RecursionError too: one bad file never stops the rest
+            errors.append(FormFileError(path.name, [Finding(path.name, None, "(bestand)",
+                                                            f"kan niet worden geladen ({exc!r:.200})")]))
             continue
         forms[spec.id] = spec
     return LoadedForms(forms=forms, errors=errors)

@@ -172,7 +172,10 @@ def signed_entries(store: Store) -> tuple[list[tuple[FormSpec, Answers]], str]:
             spec = forms.get(summary.form_id)
         except DpaError:
             continue
-        agreement = store.get_agreement(summary.id)
+        try:
+            agreement = store.get_agreement(summary.id)
+        except DpaError:
+            continue  # damaged: left out here and named by store.damaged_records()
         entries.append((spec, agreement.answers))
         organisation = organisation or summary.organisation
     return entries, organisation
