@@ -18,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+
+from msgspec.structs import replace
 
 DOCX_BYTES = 52_000  # sizes of the generated vcare DOCX and PDF
 PDF_BYTES = 99_000

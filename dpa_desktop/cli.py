@@ -57,7 +57,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dpa-desktop",
                      description="Verwerkersovereenkomsten invullen en bijhouden.")
-    parser.add_argument("--version", action="version", version=f"dpa-desktop {__version__}")
+    from dpa_desktop.cli_store import VersionAction
+
+    parser.add_argument("--version", action=VersionAction, version=f"dpa-desktop {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sub.add_parser("forms", help="toon de beschikbare formulieren (id, verwerker, versie)")
@@ -79,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--answers", required=True, type=Path,
                         help="JSON-bestand met antwoorden (zie 'example')")
     review.add_argument("--pdf", type=Path, help="schrijf ook een PDF 'Aandachtspunten'")
+    review.add_argument("--brief", type=Path, metavar="BRIEF.docx",
+                        help="schrijf ook de brief 'Vragen aan de verwerker' (Word)")
     from dpa_desktop.cli_store import add_parsers as add_store_parsers
 
     add_store_parsers(sub)
@@ -158,6 +162,15 @@ def _review(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise DpaError(f"Kan '{args.pdf}' niet schrijven: {exc.strerror}") from exc
         print(args.pdf, file=sys.stderr)
+    if args.brief is not None:
+        from dpa_desktop.review.letter import build_letter, sender_from, write_letter_docx
+
+        letter = build_letter(review, spec, sender_from(spec, answers), answers=normalised(spec, answers))
+        try:
+            write_letter_docx(letter, args.brief)
+        except OSError as exc:
+            raise DpaError(f"Kan '{args.brief}' niet schrijven: {exc.strerror}") from exc
+        print(args.brief, file=sys.stderr)
     return EXIT_OK
 
 

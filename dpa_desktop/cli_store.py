@@ -5,7 +5,12 @@ store (cryptography, SQLite, the form models), which every CLI start would pay.
 
 The first command that needs a register sets one up and prints the recovery
 code once; stdout stays machine-readable (paths, JSON), so notices go to
-stderr.
+stderr, among them every record found damaged and left out.
+
+The recovery code is read from a file (``--herstelcode-bestand``), standard
+input (``--herstelcode -``, or when input is piped), the environment, or
+asked for at a terminal; ``--herstelcode CODE`` still works but shows the
+code in the process list and shell history.
 """
 
 from __future__ import annotations
@@ -21,15 +26,41 @@ from typing import TYPE_CHECKING, Any
 
 from dpa_desktop import paths
 from dpa_desktop.errors import DpaError
-from dpa_desktop.statuses import STATUS_LABELS, STATUSES
+from dpa_desktop.statuses import STATUSES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dpa_desktop.answers import Answers
     from dpa_desktop.fill import FillResult
     from dpa_desktop.forms.model import FormSpec
+    from dpa_desktop.store.register import DamagedRecord
     from dpa_desktop.store.store import Store
 
 RECOVERY_CODE_ENV = "DPA_DESKTOP_RECOVERY_CODE"
+# A recovery code is 47 characters; a file or pipe is read no further than this.
+_CODE_READ_LIMIT = 4096
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the app's version and where the register's key is kept.
+
+    The keyring is looked up only when asked, not at every parse.
+    """
+
+    def __init__(self, option_strings: Sequence[str], version: str, dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str = "toon het versienummer en stop"
+                 ) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0,
+                         help=help)
+        self.version = version
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from dpa_desktop.store.keys import backend_description
+
+        print(f"{self.version}\nSleutelbos: {backend_description()}")
+        parser.exit(0)
 
 
 def recovery_notice(code: str, where: Path) -> str:
@@ -45,13 +76,26 @@ def recovery_notice(code: str, where: Path) -> str:
 
 
 def open_or_create() -> Store:
+    """The register, set up on first use (safe when several commands start at once)."""
     from dpa_desktop.store.store import Store
+
     directory = paths.data_dir()
-    if Store.exists(directory):
-        return Store.open(directory)
-    store, code = Store.create(directory)
-    print(recovery_notice(code, directory), file=sys.stderr)
+    store, code = Store.open_or_create(directory)
+    if code is not None:
+        print(recovery_notice(code, directory), file=sys.stderr)
     return store
+
+
+def report_damage(damaged: Sequence[DamagedRecord]) -> None:
+    """Name every record left out because it is damaged (stderr: stdout stays for data)."""
+    if not damaged:
+        return
+    print(f"Let op: {len(damaged)} onderdeel/onderdelen van het register zijn beschadigd en "
+          "overgeslagen:", file=sys.stderr)
+    for record in damaged:
+        print(f"  - {record}", file=sys.stderr)
+    print("Zet zo nodig een reservekopie terug met 'dpa-desktop restore BESTAND --vervang' "
+          "(het huidige register wordt dan bewaard, niet verwijderd).", file=sys.stderr)
 
 
 def record_from_fill(spec: FormSpec, answers: Answers, result: FillResult) -> int:
@@ -84,9 +128,21 @@ def add_parsers(sub: Any) -> None:
     bak.add_argument("file", type=Path, help="het reservekopiebestand")
     res = sub.add_parser("restore", help="zet een reservekopie terug in een lege gegevensmap")
     res.add_argument("file", type=Path, help="het reservekopiebestand")
-    res.add_argument("--herstelcode", help="de herstelcode (anders wordt erom gevraagd)")
+    _add_code_options(res)
+    res.add_argument("--vervang", action="store_true",
+                     help="vervang een bestaand register; het oude wordt bewaard in een map "
+                          "naast de gegevensmap, niet verwijderd")
     rec = sub.add_parser("recover", help="open een vergrendeld register met de herstelcode")
-    rec.add_argument("--herstelcode", help="de herstelcode (anders wordt erom gevraagd)")
+    _add_code_options(rec)
+
+
+def _add_code_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--herstelcode", metavar="CODE",
+                        help="de herstelcode, of '-' om hem van standaardinvoer te lezen (een "
+                             "code als argument is zichtbaar in de proceslijst; liever "
+                             "--herstelcode-bestand of standaardinvoer)")
+    parser.add_argument("--herstelcode-bestand", type=Path, metavar="BESTAND",
+                        help="lees de herstelcode uit dit bestand")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "backup":
         with open_or_create() as store:
             store.backup(args.file)
+            report_damage(store.damaged_records())
         print(f"Reservekopie geschreven naar {args.file}.", file=sys.stderr)
         return 0
     if args.command == "recover":
@@ -112,12 +169,23 @@ def run(args: argparse.Namespace) -> int:
             print(_NOT_SAVED, file=sys.stderr)
         return 0
     if args.command == "restore":
+        from dpa_desktop.store.errors import StoreExists
+
         code = _code(args)
-        with Store.restore(args.file, code) as store:
+        try:
+            store = Store.restore(args.file, code, replace=args.vervang)
+        except StoreExists as exc:
+            raise DpaError(f"{exc} Met --vervang wordt het vervangen; het huidige register "
+                           "wordt dan bewaard in een map ernaast.") from exc
+        with store:
             count = len(store.list_agreements())
             saved = store.key_saved
+            kept = store.replaced_folder
+            report_damage(store.damaged_records())
         print(f"Reservekopie teruggezet in {paths.data_dir()}: {count} overeenkomst(en).",
               file=sys.stderr)
+        if kept is not None:
+            print(f"Het vervangen register is bewaard in {kept}.", file=sys.stderr)
         if not saved:
             print(_NOT_SAVED, file=sys.stderr)
         return 0
@@ -128,9 +196,57 @@ _NOT_SAVED = ("Let op: de sleutel kon niet in de sleutelbos worden bewaard; u he
               "herstelcode bij elke start nodig.")
 
 
+_HOW_TO_GIVE_CODE = (
+    "Geef de herstelcode op een van deze manieren: met --herstelcode-bestand BESTAND (een "
+    "bestand met alleen de code), via standaardinvoer (bijvoorbeeld: "
+    "dpa-desktop restore BESTAND --herstelcode - < code.txt), met de omgevingsvariabele "
+    f"{RECOVERY_CODE_ENV}, of start het commando in een terminal om ernaar gevraagd te worden.")
+
+
 def _code(args: argparse.Namespace) -> str:
-    return str(args.herstelcode or os.environ.get(RECOVERY_CODE_ENV)
-               or getpass.getpass("Herstelcode: "))
+    """The recovery code from the first place that gives one; DpaError saying how otherwise."""
+    if args.herstelcode_bestand is not None:
+        path = args.herstelcode_bestand
+        try:
+            with path.open("r", encoding="utf-8-sig") as fh:
+                text = fh.read(_CODE_READ_LIMIT)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "geen tekstbestand"
+            raise DpaError(f"Het herstelcodebestand '{path}' is niet te lezen: {reason}.") from exc
+        return _first_line(text, f"Het herstelcodebestand '{path}' is leeg.")
+    if args.herstelcode == "-":
+        return _from_stdin()
+    if args.herstelcode:
+        return str(args.herstelcode)
+    if os.environ.get(RECOVERY_CODE_ENV):
+        return os.environ[RECOVERY_CODE_ENV]
+    stdin = sys.stdin
+    if stdin is not None and stdin.isatty():
+        try:
+            return getpass.getpass("Herstelcode: ")
+        except (EOFError, KeyboardInterrupt) as exc:
+            raise DpaError(f"Er is geen herstelcode ingevoerd. {_HOW_TO_GIVE_CODE}") from exc
+    return _from_stdin()
+
+
+def _from_stdin() -> str:
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        raise DpaError(f"Er is geen herstelcode gegeven en er is geen invoer. {_HOW_TO_GIVE_CODE}")
+    try:
+        text = stdin.read(_CODE_READ_LIMIT)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DpaError(f"De herstelcode kon niet van standaardinvoer worden gelezen. "
+                       f"{_HOW_TO_GIVE_CODE}") from exc
+    return _first_line(text, f"Er is geen herstelcode gegeven (de invoer is leeg). "
+                             f"{_HOW_TO_GIVE_CODE}")
+
+
+def _first_line(text: str, if_empty: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    raise DpaError(if_empty)
 
 
 def _iso(value: date | None) -> str | None:
@@ -141,6 +257,7 @@ def _list(args: argparse.Namespace) -> int:
     with open_or_create() as store:
         items = store.list_agreements(args.zoek, args.status,
                                       review_due_on=date.today() if args.herbeoordelen else None)
+        report_damage(store.damaged_records())
     if args.json:
         out = [{"id": s.id, "form": s.form_id, "version": s.form_version,
                 "processor": s.processor, "organisation": s.organisation, "status": s.status,
@@ -154,7 +271,7 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for s in items:
         review = f"\therbeoordeling {s.review_on:%d-%m-%Y}" if s.review_on else ""
-        print(f"{s.id}\t{s.processor}\t{s.organisation}\t{STATUS_LABELS[s.status]}"
+        print(f"{s.id}\t{s.processor}\t{s.organisation}\t{s.status_label}"
               f"\t{s.created_on:%d-%m-%Y}{review}")
     return 0
 
@@ -164,6 +281,7 @@ def _breach_card(path: Path) -> int:
 
     with open_or_create() as store:
         entries, organisation = signed_entries(store)
+        report_damage(store.damaged_records())
     try:
         render_breach_card(entries, path, organisation=organisation)
     except OSError as exc:
@@ -182,4 +300,5 @@ def _export(args: argparse.Namespace) -> int:
         if args.pdf is not None:
             store.export_pdf(args.pdf)
             print(args.pdf)
+        report_damage(store.damaged_records())
     return 0

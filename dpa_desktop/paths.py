@@ -62,3 +62,25 @@ def data_dir() -> Path:
 def documents_output_dir() -> Path:
     """Default folder for generated agreements: Documenten/Verwerkersovereenkomsten."""
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"
+
+
+def private_temp_dir() -> Path:
+    """This user's folder for decrypted copies opened in a viewer or printed.
+
+    Emptied at every start; never the shared system temp folder, where another
+    user could create the folder first. Beside the data when
+    ``DPA_DESKTOP_DATA_DIR`` is set (tests, portable installs). On Linux the
+    session's runtime folder (memory, removed at logout) when there is one.
+    The caller makes it private (``platform.make_private_dir``).
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        data = Path(override).absolute()
+        return data.parent / f"{data.name}-geopend"
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if sys.platform.startswith("linux") and runtime and Path(runtime).is_absolute() \
+            and Path(runtime).is_dir():
+        return Path(runtime) / "dpa-desktop-geopend"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)) / "geopend"

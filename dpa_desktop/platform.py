@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 IS_WINDOWS = sys.platform == "win32"
@@ -99,3 +101,150 @@ def open_with_default_app(path: Path) -> None:
         os.startfile(path)  # type: ignore[attr-defined]  # Windows only
     else:
         subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+# --------------------------------------------------------------------------- private folders and files
+#
+# The register, its recovery file and decrypted copies opened for viewing may
+# be read by this user only. On POSIX that is the mode (0700 folders, 0600
+# files) and the owner; on Windows the folders sit in the user's profile,
+# whose ACL already grants only the user (plus SYSTEM and Administrators),
+# and a folder outside the profile gets that ACL explicitly with icacls.
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+class UnsafeFolder(OSError):
+    """A folder meant to be private is owned by someone else or is a link."""
+
+
+def make_private_dir(path: Path, *, windows: bool = IS_WINDOWS) -> Path:
+    """Create ``path`` (with parents) readable by this user only; refuse one someone else owns.
+
+    A folder that another user created first (on a shared machine) or a
+    symbolic link put in its place is never used: writing a decrypted
+    document into it would hand the document to that user.
+    """
+    import stat
+
+    existed = path.is_dir()
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if windows:
+        # Only a folder made here: one that existed has the ACL it was given
+        # then (and icacls is a process start, too slow for every open).
+        command = None if existed else windows_acl_command(
+            path, profile=os.environ.get("USERPROFILE", ""), user=os.environ.get("USERNAME", ""),
+            domain=os.environ.get("USERDOMAIN", ""))
+        if command is not None:
+            import subprocess
+
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        return path
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise UnsafeFolder(f"{path} is geen gewone map")
+    if info.st_uid != os.getuid():  # type: ignore[attr-defined,unused-ignore]  # POSIX only
+        raise UnsafeFolder(f"{path} is van een andere gebruiker")
+    if stat.S_IMODE(info.st_mode) != PRIVATE_DIR_MODE:
+        os.chmod(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def windows_acl_command(path: Path, *, profile: str, user: str, domain: str = "") -> list[str] | None:
+    """The icacls call that gives a folder outside the user's profile the profile's privacy.
+
+    None inside the profile: folders there inherit an ACL that grants only the
+    user, SYSTEM and Administrators, which is what a private folder needs.
+    """
+    if profile and _is_within(path, Path(profile)):
+        return None
+    if not user:
+        raise UnsafeFolder(f"{path}: de Windows-gebruiker is onbekend")
+    account = f"{domain}\\{user}" if domain else user
+    return ["icacls", str(path), "/inheritance:r", "/grant:r", f"{account}:(OI)(CI)F",
+            "/grant:r", "*S-1-5-18:(OI)(CI)F"]  # S-1-5-18: SYSTEM (backup software)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    def norm(p: Path) -> str:
+        return os.path.normcase(os.path.abspath(p)).rstrip("\\/")
+
+    inner, outer = norm(path), norm(folder)
+    return inner == outer or inner.startswith(outer + os.sep) or inner.startswith(outer + "\\")
+
+
+def make_private_file(path: Path, *, windows: bool = IS_WINDOWS) -> None:
+    """Restrict an existing file to this user (POSIX); on Windows it has its folder's ACL."""
+    import stat
+
+    if not windows and stat.S_IMODE(os.stat(path).st_mode) != PRIVATE_FILE_MODE:
+        os.chmod(path, PRIVATE_FILE_MODE)
+
+
+def create_private_file(path: Path) -> int:
+    """A new file only this user can read, opened for writing; fails if the name exists.
+
+    The exclusive create means a file planted under the same name beforehand
+    is never written into.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    return os.open(path, flags, PRIVATE_FILE_MODE)
+
+
+def rename_dir(src: Path, dst: Path, *, windows: bool = IS_WINDOWS, attempts: int = 20) -> None:
+    """Move a folder to a name that does not exist, in one rename, and make it durable.
+
+    On Windows a virus scanner or the indexer may briefly hold a file inside
+    ``src``, which makes the rename fail with PermissionError: retry there.
+    """
+    if dst.exists():
+        raise FileExistsError(f"{dst} bestaat al")
+    for attempt in range(attempts if windows else 1):
+        try:
+            os.rename(src, dst)
+            break
+        except PermissionError:
+            if not windows or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    _fsync_dir(dst.parent, windows=windows)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file that another library (SQLite) wrote, before it is renamed into place.
+
+    Opened for writing (without truncating): Windows flushes only a handle with write access.
+    """
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(directory: Path, *, windows: bool = IS_WINDOWS) -> None:
+    _fsync_dir(directory, windows=windows)
+
+
+@contextmanager
+def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for the ``with`` block.
+
+    ``filelock`` takes an OS lock (LockFileEx on Windows, flock elsewhere) that
+    the OS drops when the process dies, so a crash never leaves the register
+    locked. Raises TimeoutError when another process holds it for ``timeout`` seconds.
+    """
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=timeout, mode=PRIVATE_FILE_MODE)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise TimeoutError(str(path)) from exc
+    try:
+        yield
+    finally:
+        lock.release()

@@ -198,7 +198,7 @@ def _citations() -> list[tuple[str, str]]:
 
 def test_key_terms_cite_articles_that_say_so() -> None:
     terms = SPEC.key_terms
-    assert terms.breach_notification.immediate and terms.breach_notification.hours is None
+    assert terms.breach_notification.deadline == "immediate" and terms.breach_notification.hours is None
     assert terms.subprocessor_consent.model == "prior_consent"
     assert terms.data_location.region == "EEA"
     assert sorted(terms.art28) == list("abcdefgh")

@@ -160,3 +160,77 @@ def test_msgspec_error_paths_are_read_into_locations() -> None:
 def test_every_block_kind_is_its_msgspec_tag() -> None:
     for kind, cls in m.BLOCK_KINDS.items():
         assert cls.__struct_config__.tag == kind
+
+
+# --------------------------------------------------------------------------- key terms
+
+
+def _found(path: Path) -> dict[str, tuple[int | None, str]]:
+    return {f.field: (f.line, f.message) for f in _findings(path)}
+
+
+def test_a_key_term_value_left_out_is_an_error_never_a_default(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "    cost: own_costs\n", "")
+    found = _found(path)
+    assert found["key_terms.audit.cost"][1] == "verplicht veld ontbreekt"
+    # The line where the audit term's mapping starts.
+    assert found["key_terms.audit.cost"][0] == _line_of(path, "  audit:") + 1
+
+
+def test_a_deadline_in_hours_needs_the_hours_and_whether_they_are_firm(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "    hours: 48\n    firm: false\n", "")
+    found = _found(path)
+    assert found["key_terms.breach_notification.hours"][1].startswith("verplicht veld ontbreekt")
+    assert "voor zover mogelijk" in found["key_terms.breach_notification.firm"][1]
+
+
+def test_hours_without_a_deadline_in_hours_is_an_error(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "    deadline: hours\n", "    deadline: no_deadline\n")
+    found = _found(path)
+    assert found["key_terms.breach_notification.hours"] == (
+        _line_of(path, "hours: 48"), "hoort alleen bij deadline: hours")
+
+
+def test_a_term_that_is_not_regulated_names_no_article(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "    model: capped\n", "    model: not_regulated\n")
+    found = _found(path)
+    assert found["key_terms.liability.article"][1] == (
+        "een term die 'not_regulated' is, heeft geen artikel")
+    assert found["key_terms.liability.cap"][1].startswith("hoort niet bij model: not_regulated")
+
+
+def test_a_key_term_must_point_at_a_clause_that_exists(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, '    article: "11.1"\n', '    article: "11.9"\n')
+    found = _found(path)
+    assert found["key_terms.audit.article"] == (
+        _line_of(path, 'article: "11.9"'), "artikel '11.9' staat niet in de tekst van de overeenkomst")
+
+
+def test_a_quote_must_be_the_processors_words_in_that_clause(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "quote: Iedere Partij draagt haar eigen kosten",
+                       "quote: Iedere Partij draagt de eigen kosten")
+    found = _found(path)
+    line, message = found["key_terms.audit.also[1].quote"]
+    assert line == _line_of(path, "quote: Iedere Partij draagt de eigen kosten")
+    assert message.startswith("deze woorden staan niet in artikel 11.6; citeer letterlijk")
+
+
+def test_a_subprocessors_country_is_a_code_or_unknown(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "name: Talksome, country: NL", "name: Talksome, country: Nederland")
+    found = _found(path)
+    assert found["subprocessors[1].country"][1].startswith("ongeldige opmaak")
+
+
+def test_outside_the_eea_must_agree_with_the_country(tmp_path: Path) -> None:
+    path = _copy_vcare(tmp_path, "name: Talksome, country: NL,", "name: Talksome, country: NL, outside_eea: true,")
+    found = _found(path)
+    assert found["subprocessors[1].outside_eea"][1] == (
+        "NL ligt in de EER; laat outside_eea weg of corrigeer het land")
+
+
+def test_an_unknown_country_is_unknown_not_inside_the_eea() -> None:
+    sub = m.Subprocessor(id="aws", name="AWS", country="unknown")
+    assert sub.eea_status() == "unknown" and sub.country_label == "land onbekend"
+    assert m.Subprocessor(id="x", name="X", country="US").eea_status() == "outside"
+    assert m.Subprocessor(id="y", name="Y", country="NO").eea_status() == "inside"
+    assert m.Subprocessor(id="z", name="Z", country="unknown", outside_eea=False).eea_status() == "inside"

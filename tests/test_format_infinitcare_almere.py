@@ -10,7 +10,6 @@ from dpa_desktop.answers import Answers
 from dpa_desktop.assemble import build_document
 from dpa_desktop.forms.loader import load_form
 
-_TERM = {"article": "1.1", "summary": "x"}
 _FORM = {
     "id": "blokjes",
     "version": "1",
@@ -20,12 +19,13 @@ _FORM = {
     "processor": {"name": "Proef B.V.", "short_name": "Proef"},
     "document": {"title": "Proef", "filename": "Proef"},
     "questions": [],
+    # Key terms are not what these tests are about: none regulated.
     "key_terms": {
-        "breach_notification": {**_TERM, "hours": 24},
-        "subprocessor_consent": {**_TERM, "model": "inform_only"},
-        "data_location": {**_TERM, "region": "NL"},
-        "audit": _TERM,
-        "liability": _TERM,
+        "breach_notification": {"deadline": "not_regulated"},
+        "subprocessor_consent": {"model": "not_regulated"},
+        "data_location": {"region": "not_regulated"},
+        "audit": {"model": "not_regulated"},
+        "liability": {"model": "not_regulated"},
     },
     "example": {"values": {}},
     "body": [{"list": ["wat de oorzaak is;", "wat het gevolg is;"], "style": "▪"}],

@@ -3,8 +3,9 @@
 The YAML is composed into nodes first so that every error location can be
 walked back to the line it came from (``strict``). Semantic checks
 (placeholders that name no question, services that name no subprocessor, an
-example that does not validate) run after the structural ones, and one broken
-form never stops the other forms from loading.
+example that does not validate, key terms that leave out a value the review
+needs or cite a clause or words that are not in the agreement) run after the
+structural ones, and one broken form never stops the other forms from loading.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 FORM_SUFFIXES = (".yaml", ".yml")
+# Limits checked before a form's data is built: an alias bomb of a few kilobytes
+# expands to billions of nodes when walked. The shipped forms are below 70 kB
+# and 15,000 nodes and use no aliases.
+MAX_FORM_BYTES = 2_000_000
+MAX_FORM_NODES = 200_000
+MAX_FORM_ALIASES = 200
 # The tag msgspec reads a block's kind from; the file itself never names it.
 _TAG = "kind"
 
@@ -193,6 +200,27 @@ def _semantic_findings(
                     if sid not in service_ids:
                         add(("body", i, "rows", j), _unknown("dienst", sid, service_ids))
 
+    for i, p in enumerate(spec.subprocessors):
+        status = "outside" if p.country not in m.EEA_COUNTRIES else "inside"
+        if p.outside_eea is not None and p.country != m.UNKNOWN_COUNTRY and (
+                p.outside_eea != (status == "outside")):
+            where = "buiten" if status == "outside" else "in"
+            add(("subprocessors", i, "outside_eea"),
+                f"{p.country} ligt {where} de EER; laat outside_eea weg of corrigeer het land")
+
+    for i, block in enumerate(spec.body):
+        if isinstance(block, m.SubprocessorsTableBlock):
+            for j, row in enumerate(block.rows):
+                unknown = [pid for pid in row.subprocessors if pid in sub_ids
+                           and spec.subprocessor(pid).country == m.UNKNOWN_COUNTRY]
+                if row.label is None and unknown:
+                    add(("body", i, "rows", j, "subprocessors"),
+                        f"het land van '{unknown[0]}' is onbekend: geef deze rij een label "
+                        "zoals de overeenkomst het drukt")
+
+    for loc, message in _key_term_problems(spec.key_terms):
+        add(("key_terms", *loc), message)
+
     # The example must be a complete, valid answer set that takes everything.
     from dpa_desktop.answers import example_answers, validate_answers
 
@@ -201,13 +229,18 @@ def _semantic_findings(
         qid, _, cell = problem.field.partition(".")
         if qid in list_ids:  # at the row and the cell: "example.lists.subverwerkers[2].land"
             row_no, _, sub_id = cell.partition(".")
-            where: Loc = ("example", "lists", qid) + ((int(row_no) - 1,) if row_no.isdigit() else ()) \
+            at: Loc = ("example", "lists", qid) + ((int(row_no) - 1,) if row_no.isdigit() else ()) \
                 + ((sub_id,) if sub_id else ())
-            add(where, f"voorbeeldantwoord ongeldig: {problem}")
+            add(at, f"voorbeeldantwoord ongeldig: {problem}")
         else:
             add(("example",), f"voorbeeldantwoord ongeldig: {problem}")
     if set(spec.example.services) != set(service_ids):
         add(("example", "services"), "het voorbeeld moet elke dienst afnemen")
+    if not findings:
+        # The clauses exist only in the agreement as assembled, which needs a form
+        # without the problems above; the example takes every part, so it holds all clauses.
+        for loc, message in _clause_problems(spec, example_answers(spec)):
+            add(("key_terms", *loc), message)
     return findings
 
 
@@ -351,6 +384,93 @@ def _processor_findings(spec: m.FormSpec, add: Callable[[Loc, str], None]) -> No
                                     "geen {{...}} bevatten")
 
 
+# What each key term needs besides its main value, unless that value is not_regulated.
+_TERM_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "breach_notification": ("deadline", ()),
+    "subprocessor_consent": ("model", ()),
+    "data_location": ("region", ("outside_eea",)),
+    "audit": ("model", ("frequency", "cost")),
+    "liability": ("model", ("cap", "fines")),
+}
+_MISSING = "verplicht veld ontbreekt"
+
+
+def _key_term_problems(terms: m.KeyTerms) -> Iterable[tuple[Loc, str]]:
+    """Values a term needs and values that contradict each other.
+
+    A term that is not regulated has no article and nothing else; any other term
+    has an article and every value the review compares, so none is left to a default.
+    """
+    for name, (main, needs) in _TERM_NEEDS.items():
+        term = getattr(terms, name)
+        value = getattr(term, main)
+        extra = [k for k in (*needs, "quote") if getattr(term, k) is not None]
+        if value == m.NOT_REGULATED:
+            if term.article is not None:
+                yield (name, "article"), "een term die 'not_regulated' is, heeft geen artikel"
+            for key in extra:
+                yield (name, key), f"hoort niet bij {main}: not_regulated; laat het weg"
+            if term.also:
+                yield (name, "also"), f"hoort niet bij {main}: not_regulated; laat het weg"
+            continue
+        if term.article is None:
+            yield (name, "article"), f"{_MISSING} (of zet {main}: not_regulated)"
+        for key in needs:
+            if getattr(term, key) is None:
+                yield (name, key), _MISSING
+    breach = terms.breach_notification
+    if breach.deadline == "hours":
+        if breach.hours is None:
+            yield ("breach_notification", "hours"), f"{_MISSING} bij deadline: hours"
+        if breach.firm is None:
+            yield ("breach_notification", "firm"), (
+                f"{_MISSING} bij deadline: hours (true: 'uiterlijk binnen', "
+                "false: 'voor zover mogelijk')")
+    else:
+        for key in ("hours", "firm"):
+            if getattr(breach, key) is not None:
+                yield ("breach_notification", key), "hoort alleen bij deadline: hours"
+    liability = terms.liability
+    if liability.model not in (m.NOT_REGULATED, "unknown"):
+        if liability.model == "uncapped" and liability.cap not in (None, "none"):
+            yield ("liability", "cap"), "bij model: uncapped is cap: none"
+        if liability.model != "uncapped" and liability.cap == "none":
+            yield ("liability", "cap"), f"bij model: {liability.model} is er een beperking"
+    if (liability.cap == "amount") != (liability.cap_eur is not None):
+        yield ("liability", "cap_eur"), "cap_eur hoort bij cap: amount, en cap: amount bij cap_eur"
+
+
+def _clause_problems(spec: m.FormSpec, answers: Any) -> Iterable[tuple[Loc, str]]:
+    """Every article a key term names stands in the agreement, and every quote in it."""
+    from dpa_desktop.assemble import build_document
+    from dpa_desktop.review.clauses import clause_index, quote_stands_in
+
+    index = clause_index(build_document(spec, answers))
+
+    def check(loc: Loc, article: str, quote: str | None) -> Iterable[tuple[Loc, str]]:
+        text = index.get(article)
+        if text is None:
+            yield (*loc, "article"), f"artikel '{article}' staat niet in de tekst van de overeenkomst"
+        elif quote is not None and not quote_stands_in(quote, text):
+            yield (*loc, "quote"), (f"deze woorden staan niet in artikel {article}; citeer letterlijk "
+                                    "en schrijf weggelaten woorden als ' … '")
+
+    terms = spec.key_terms
+    for name in _TERM_NEEDS:
+        term = getattr(terms, name)
+        if term.article is not None:
+            yield from check((name,), term.article, term.quote)
+        for i, ref in enumerate(term.also):
+            yield from check((name, "also", i), ref.article, ref.quote)
+    listed = terms.subprocessor_consent.listed_in
+    if listed is not None and listed not in index:
+        yield ("subprocessor_consent", "listed_in"), (
+            f"'{listed}' staat niet in de tekst van de overeenkomst")
+    for letter, article in terms.art28.items():
+        if article not in index:
+            yield ("art28", letter), f"artikel '{article}' staat niet in de tekst van de overeenkomst"
+
+
 _YAML_PROBLEMS_NL = {
     "did not find expected key": "verwachtte hier een sleutel (controleer het inspringen)",
     "did not find expected node content": "verwachtte hier een waarde",
@@ -362,6 +482,54 @@ _YAML_PROBLEMS_NL = {
     "could not find expected ':'": "verwachtte een dubbele punt",
     "found unexpected ':'": "onverwachte dubbele punt",
 }
+
+
+def _graph_problem(root: yaml.Node) -> str | None:
+    """Why a composed YAML document is too big to build, or None.
+
+    Walks the node graph once without recursion: each node is counted with
+    everything below it as the built data would repeat it, so an alias used
+    many times counts many times; a node that contains itself is refused.
+    """
+    import yaml
+
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    aliases = 0
+    # (node, its children once expanded, or None before)
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
+    while stack:
+        node, kids = stack.pop()
+        key = id(node)
+        if kids is not None:
+            on_path.discard(key)
+            total = 1
+            for kid in kids:
+                total += size[id(kid)]
+            if total > MAX_FORM_NODES:
+                return (f"het bestand wordt te groot als het wordt uitgewerkt (meer dan "
+                        f"{MAX_FORM_NODES} onderdelen, door herhaalde verwijzingen)")
+            size[key] = total
+            continue
+        if key in size:
+            aliases += 1
+            if aliases > MAX_FORM_ALIASES:
+                return f"meer dan {MAX_FORM_ALIASES} verwijzingen (aliassen)"
+            continue
+        if key in on_path:
+            return "een verwijzing (alias) bevat zichzelf"
+        if isinstance(node, mapping):
+            kids = [part for pair in node.value for part in pair]
+        elif isinstance(node, sequence):
+            kids = list(node.value)
+        else:
+            size[key] = 1
+            continue
+        on_path.add(key)
+        stack.append((node, kids))
+        stack.extend((kid, None) for kid in reversed(kids))
+    return None
 
 
 def _yaml_problem_nl(problem: str) -> str:
@@ -408,6 +576,9 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
 
     from dpa_desktop.forms import strict
 
+    if len(data) > MAX_FORM_BYTES:
+        raise FormFileError(file, [Finding(file, None, "(bestand)", f"te groot ({len(data)} bytes; "
+                                           f"ten hoogste {MAX_FORM_BYTES})")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -420,6 +591,9 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             root = loader.get_single_node()
+            too_big = _graph_problem(root) if root is not None else None
+            if too_big:
+                raise FormFileError(file, [Finding(file, None, "(bestand)", too_big)])
             raw = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
@@ -466,6 +640,10 @@ def load_forms(directory: Path | None = None) -> LoadedForms:
             spec = load_form(path)
         except FormFileError as err:
             errors.append(err)
+            continue
+        except Exception as exc:  # MemoryError, RecursionError too: one bad file never stops the rest
+            errors.append(FormFileError(path.name, [Finding(path.name, None, "(bestand)",
+                                                            f"kan niet worden geladen ({exc!r:.200})")]))
             continue
         forms[spec.id] = spec
     return LoadedForms(forms=forms, errors=errors)

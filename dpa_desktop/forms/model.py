@@ -153,59 +153,154 @@ class Service(Strict, frozen=True, kw_only=True):
     bsn: bool = False
 
 
+# The European Economic Area: the EU's 27 and Iceland, Liechtenstein, Norway.
+EEA_COUNTRIES = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
+})
+# What a form writes when the agreement does not say where a subprocessor works.
+UNKNOWN_COUNTRY = "unknown"
+
+
 class Subprocessor(Strict, frozen=True, kw_only=True):
     id: Ident
     name: str
-    country: str
-    outside_eea: bool = False
+    # Where it processes the data as the agreement says (ISO 3166 code), or "unknown".
+    country: Annotated[str, Meta(pattern=r"^([A-Z]{2}|unknown)$")]
+    # Only where the text says so in as many words (Vcare's "Gegevens buiten de EER? Nee");
+    # otherwise the country decides, and an unknown country leaves it unknown.
+    outside_eea: bool | None = None
     description: str = ""
+
+    def eea_status(self) -> Literal["inside", "outside", "unknown"]:
+        """Inside or outside the EEA; "unknown" is never read as inside."""
+        if self.outside_eea is not None:
+            return "outside" if self.outside_eea else "inside"
+        if self.country == UNKNOWN_COUNTRY:
+            return "unknown"
+        return "inside" if self.country in EEA_COUNTRIES else "outside"
+
+    @property
+    def country_label(self) -> str:
+        """The country as printed for a person: the code, or "land onbekend"."""
+        return "land onbekend" if self.country == UNKNOWN_COUNTRY else self.country
 
 
 # --------------------------------------------------------------------------- key terms
+#
+# What the agreement says on the points a review compares with the sector model,
+# as values, each pointing at the clause that says it. Every term's main value
+# can be "unknown" (the text leaves it open or refers elsewhere) or
+# "not_regulated" (the agreement has no clause on it). The values a term needs
+# have no defaults: the loader reports a missing one (``loader._key_term_findings``),
+# so a value left out is never read as the best case.
 
-ConsentModel = Literal["prior_consent", "general_consent_with_objection", "inform_only"]
-LocationRegion = Literal["NL", "EU", "EEA", "worldwide"]
+# The two values every term knows besides its own.
+Open = Literal["unknown", "not_regulated"]
+NOT_REGULATED = "not_regulated"
+
+
+class ClauseRef(Strict, frozen=True, kw_only=True):
+    """A further clause a term rests on (e.g. the exception to a rule), with words to quote."""
+
+    article: str
+    # The processor's words from that clause; parts left out are written " … ".
+    quote: str | None = None
 
 
 class Term(Strict, frozen=True, kw_only=True):
-    """A key term with where it stands, so a review can cite the article."""
+    """Where a term stands: the article or clause ("9.1", "18", "Bijlage 4"), the words
+    to quote from it, and further clauses; no article when it is not regulated."""
 
-    article: str
-    summary: str
+    article: str | None = None
+    quote: str | None = None
+    also: tuple[ClauseRef, ...] = ()
+
+
+# "immediate": onmiddellijk / onverwijld, no hours; "hours": a number of hours;
+# "no_deadline": "zo snel mogelijk" and the like, no deadline one can hold the processor to.
+BreachDeadline = Literal["immediate", "hours", "no_deadline", "unknown", "not_regulated"]
 
 
 class BreachTerm(Term, frozen=True, kw_only=True):
-    # None where the text says "onmiddellijk" without a number of hours.
-    hours: int | None = None
-    immediate: bool = False
+    deadline: BreachDeadline
+    # With deadline "hours": the number, and whether it is firm ("uiterlijk binnen 24 uur")
+    # or not ("voor zover mogelijk uiterlijk binnen 48 uur").
+    hours: Annotated[int, Meta(ge=1, le=8760)] | None = None
+    firm: bool | None = None
+
+
+ConsentModel = Literal["prior_consent", "general_consent_with_objection", "inform_only",
+                       "unknown", "not_regulated"]
 
 
 class ConsentTerm(Term, frozen=True, kw_only=True):
     model: ConsentModel
+    # The annex or clause that lists the subprocessors (e.g. "Bijlage B").
+    listed_in: str | None = None
+
+
+# Where the data is processed as a rule.
+LocationRegion = Literal["NL", "EU", "EEA", "worldwide", "unknown", "not_regulated"]
+# When the data may leave the EEA all the same: "never", "prior_consent" (the
+# practice's prior written consent: the sector model), "unless_objection" (unless
+# she objects), "with_safeguards" (with the safeguards of chapter V GDPR, without
+# asking her), "allowed" (no condition).
+OutsideEea = Literal["never", "prior_consent", "unless_objection", "with_safeguards", "allowed",
+                     "unknown", "not_regulated"]
 
 
 class LocationTerm(Term, frozen=True, kw_only=True):
     region: LocationRegion
+    outside_eea: OutsideEea | None = None
 
 
-# How far the controller's audit right reaches, strongest first (for the review).
-AuditModel = Literal["on_request", "report_first", "certificates_first"]
-# How the processor's liability is limited, least limited first (for the review).
-LiabilityModel = Literal["uncapped", "cap_with_exceptions", "capped"]
+# How far the controller's audit right reaches: "on_request" (when she asks),
+# "report_first" (first an audit report, an own audit only if that falls short),
+# "certificates_first" (only after certificates were reviewed and with reasons).
+AuditModel = Literal["on_request", "report_first", "certificates_first", "unknown",
+                     "not_regulated"]
+# How often: "at_least_yearly" (once a year in any case, and more on reason: the
+# sector model), "any_time" (no limit), "at_most_yearly" (no more than once a year).
+AuditFrequency = Literal["at_least_yearly", "any_time", "at_most_yearly", "unknown",
+                         "not_regulated"]
+# Who pays: "processor"; "own_costs_unless_breach" (each its own, the processor all
+# when the audit finds a shortcoming); "own_costs" (each its own); "controller_unless_breach"
+# (the practice pays the processor's help, except where it concerns a shortcoming: the
+# sector model); "controller" (the practice pays).
+AuditCost = Literal["processor", "own_costs_unless_breach", "own_costs",
+                    "controller_unless_breach", "controller", "unknown", "not_regulated"]
 
 
 class AuditTerm(Term, frozen=True, kw_only=True):
-    model: AuditModel | None = None
+    model: AuditModel
+    frequency: AuditFrequency | None = None
+    cost: AuditCost | None = None
+
+
+# How the processor's liability to the practice is limited: "uncapped";
+# "cap_with_exceptions" (a cap, but not for loss of personal data and fines: the sector
+# model); "capped" (a cap for everything).
+LiabilityModel = Literal["uncapped", "cap_with_exceptions", "capped", "unknown",
+                         "not_regulated"]
+# The cap: "none", "amount" (cap_eur), "main_agreement" (whatever the main agreement
+# says), "insured_amount" (what the processor's insurance pays).
+LiabilityCap = Literal["none", "amount", "main_agreement", "insured_amount", "unknown"]
+# Fines of the supervisory authority caused by the processor: "covered" (it bears them,
+# outside any cap: the sector model); "within_cap" (it bears them up to the cap);
+# "partial" (only some, e.g. for a late breach notice); "not_covered".
+FinesCover = Literal["covered", "within_cap", "partial", "not_covered", "unknown",
+                     "not_regulated"]
 
 
 class LiabilityTerm(Term, frozen=True, kw_only=True):
-    cap_eur: int | None = None
-    model: LiabilityModel | None = None
+    model: LiabilityModel
+    cap: LiabilityCap | None = None
+    cap_eur: Annotated[int, Meta(ge=1)] | None = None
+    fines: FinesCover | None = None
 
 
 class KeyTerms(Strict, frozen=True, kw_only=True):
-    # True for the sector model itself: the review says so instead of comparing it with itself.
-    is_sector_model: bool = False
     breach_notification: BreachTerm
     subprocessor_consent: ConsentTerm
     data_location: LocationTerm
@@ -213,6 +308,9 @@ class KeyTerms(Strict, frozen=True, kw_only=True):
     liability: LiabilityTerm
     # Art. 28(3) GDPR points (a)-(h) mapped to the articles that cover them.
     art28: dict[Literal["a", "b", "c", "d", "e", "f", "g", "h"], str] = {}
+    # True when the agreement's text is the sector model (forms/reference/sector-model.yaml),
+    # whether or not it records deviations: the review then says so.
+    sector_model: bool = False
 
 
 # --------------------------------------------------------------------------- conditions

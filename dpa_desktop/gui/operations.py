@@ -5,19 +5,39 @@ runs on ONE worker thread, so the store (and its database connection) is only
 ever touched from that thread and jobs never overlap; results and errors come
 back on the UI thread, where the callbacks may touch widgets. ``fn`` itself
 must never touch a widget.
+
+Decrypted copies of documents opened from the register (``store.copies``)
+are swept away when the worker starts, every minute while the app runs
+(those no viewer holds any more, after two minutes) and when it stops.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 T = TypeVar("T")
+SWEEP_EVERY_MS = 60_000
+COPY_MIN_AGE_S = 120.0
+
+
+def _sweep_copies(min_age_seconds: float = 0.0) -> int:
+    from dpa_desktop.store import copies
+
+    return copies.sweep(min_age_seconds)
+
+
+def remove_copy(path: Path) -> None:
+    """Delete a decrypted copy once it has been printed (a later sweep if it is still held)."""
+    from dpa_desktop.store import copies
+
+    copies.remove(path)
 
 
 class _Worker(QObject):
@@ -50,6 +70,14 @@ class _Runner(QObject):
         self.worker.done.connect(self._deliver)
         self.pending = 0
         self.worker_thread.start()
+        # Copies left by a previous run (killed, or viewers that held them).
+        Op(None, _sweep_copies).failure(lambda exc: None).run_on(self)
+        self.sweeper = QTimer(self)
+        self.sweeper.setInterval(SWEEP_EVERY_MS)
+        self.sweeper.timeout.connect(
+            lambda: Op(None, lambda: _sweep_copies(COPY_MIN_AGE_S)).failure(
+                lambda exc: None).run_on(self))
+        self.sweeper.start()
 
     @Slot(object, object, object)
     def _deliver(self, op: Op[Any], result: object, exc: BaseException | None) -> None:
@@ -57,8 +85,10 @@ class _Runner(QObject):
         op.deliver(result, exc)
 
     def stop(self) -> None:
+        self.sweeper.stop()
         self.worker_thread.quit()
         self.worker_thread.wait()
+        _sweep_copies()  # what a viewer still holds goes at the next start
 
 
 _runner: _Runner | None = None
@@ -127,7 +157,9 @@ class Op(Generic[T]):
         return self
 
     def run_in_background(self) -> None:
-        runner = _get_runner()
+        self.run_on(_get_runner())
+
+    def run_on(self, runner: _Runner) -> None:
         runner.pending += 1
         runner.submit.emit(self)
 

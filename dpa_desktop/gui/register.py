@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -438,17 +437,8 @@ class RegisterWindow(QMainWindow):
         session = self.session
 
         def job() -> Path:
-            data = session.store.document_bytes(agreement_id, kind)
-            from dpa_desktop.platform import atomic_write
-
-            suffix = {"docx": ".docx", "pdf": ".pdf"}.get(kind, "")
-            if kind == "scan":
-                suffix = ".pdf" if data[:4] == b"%PDF" else ".png" if data[:4] == b"\x89PNG" \
-                    else ".jpg" if data[:2] == b"\xff\xd8" else ".tif"
-            folder = Path(tempfile.gettempdir()) / "dpa-desktop"
-            path = folder / f"overeenkomst-{agreement_id}-{kind}{suffix}"
-            atomic_write(path, data)
-            return path
+            # A private copy under a random name; operations.py sweeps copies away.
+            return session.store.document_copy(agreement_id, kind)
 
         Op(self, job).success(then).run_in_background()
 
@@ -472,10 +462,14 @@ class RegisterWindow(QMainWindow):
             copies = spec.document.copies if spec else 1
 
         def ready(path: Path) -> None:
+            from dpa_desktop.gui.operations import remove_copy
+
             try:
                 print_pdf(self, path, copies=copies)
             except Exception as exc:
                 show_error(self, exc)
+            finally:
+                remove_copy(path)
 
         self._document_file("pdf", ready)
 

@@ -64,6 +64,8 @@ from dpa_desktop.validation import format_date_nl
 
 if TYPE_CHECKING:
     from dpa_desktop.fill import FillResult
+    from dpa_desktop.review.letter import Letter
+    from dpa_desktop.review.review import Review
     from dpa_desktop.store import Draft
 
 QUESTION_PAGES = ("partij", "verwerker", "diensten", "bewaartermijnen", "contacten", "ondertekening")
@@ -89,13 +91,15 @@ PAGE_INTROS = {
                        "van de overeenkomst met de gegevens gebeurt.",
     "contacten": "Wie is het aanspreekpunt voor privacy en beveiliging?",
     "ondertekening": "Wie ondertekent de overeenkomst namens uw organisatie?",
-    "review": "Controleer alle antwoorden. Klik op 'Wijzigen' om iets aan te passen.",
+    "review": "Lees de aandachtspunten en controleer uw antwoorden. Klik op 'Wijzigen' "
+              "om iets aan te passen.",
     "result": "De overeenkomst wordt gemaakt als Word-document (DOCX) en als PDF.",
 }
 # The services page of a form without a catalogue: its questions describe the services.
 QUESTION_SERVICES_INTRO = "Vul de gegevens in van de overeenkomst en de diensten die de verwerker levert."
-# Letters the wizard's own buttons use (Volgende, Terug, Voltooien, Help).
-WIZARD_MNEMONICS = {"v", "t", "h", "m"}
+# Letters the wizard's own buttons use (Volgende, Terug, Voltooien, Help, Documenten maken,
+# Terug naar controleren).
+WIZARD_MNEMONICS = {"v", "t", "h", "m", "c"}
 SAVE_DELAY_MS = 400
 
 
@@ -447,7 +451,7 @@ class ServicesPage(_Page):
             ("Betrokkenen", service.data_subjects),
             ("Doeleinden", service.purposes),
             ("Bewaartermijn", service.retention.text),
-            ("Subverwerkers", ", ".join(f"{p.name} ({p.country})" for p in subs) or "geen"),
+            ("Subverwerkers", ", ".join(f"{p.name} ({p.country_label})" for p in subs) or "geen"),
         ]
         if service.health_data:
             rows.append(("Bijzondere gegevens", "gezondheidsgegevens (art. 9 AVG)"))
@@ -491,7 +495,8 @@ class ServicesPage(_Page):
         return True
 
 
-def _review_section(spec: FormSpec, answers: Answers) -> str:
+def _review_section(spec: FormSpec, answers: Answers,
+                    pages: list[str]) -> tuple[str, Review | None]:
     """The "Aandachtspunten" before signing; a broken reference must not block filling."""
     from dpa_desktop.answers import normalised
     from dpa_desktop.errors import DpaError
@@ -499,14 +504,16 @@ def _review_section(spec: FormSpec, answers: Answers) -> str:
     from dpa_desktop.review.html import review_html
 
     try:
-        return review_html(build_review(spec, normalised(spec, answers)))
+        review = build_review(spec, normalised(spec, answers))
     except DpaError as exc:
-        return (f"<h3>Aandachtspunten</h3><p>Niet beschikbaar: "
-                f"{html.escape(str(exc))}</p>")
+        return (f"<h2>Aandachtspunten</h2><p>Niet beschikbaar: "
+                f"{html.escape(str(exc))}</p>"), None
+    return review_html(review, pages=pages), review
 
 
 class ReviewPage(_Page):
-    """Every answer on one page, what is still missing, and where the files go."""
+    """The review before signing on top (conclusion, points, art. 28 checklist), the
+    letter to the processor, every answer with a way to change it, and where the files go."""
 
     def __init__(self, wiz: AgreementWizard) -> None:
         super().__init__(wiz, "review")
@@ -518,6 +525,23 @@ class ReviewPage(_Page):
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
         layout.addWidget(self.browser, 1)
+        letter_row = QHBoxLayout()
+        letter_label = QLabel("<b>Vragen aan de verwerker:</b>")
+        self.copy_letter = QPushButton("Brief &kopiëren")
+        self.copy_letter.setObjectName("copy_letter")
+        self.copy_letter.setToolTip("Zet de brief met alle vragen op het klembord, om in een "
+                                    "e-mail te plakken.")
+        self.save_letter = QPushButton("Brief op&slaan als Word…")
+        self.save_letter.setObjectName("save_letter")
+        self.letter_status = QLabel("")
+        self.letter_status.setObjectName("letter_status")
+        self.letter_status.setStyleSheet(HELP_STYLE)
+        for widget in (letter_label, self.copy_letter, self.save_letter):
+            letter_row.addWidget(widget)
+        letter_row.addWidget(self.letter_status, 1)
+        layout.addLayout(letter_row)
+        self.copy_letter.clicked.connect(self._copy_letter)
+        self.save_letter.clicked.connect(self._save_letter)
         row = QHBoxLayout()
         label = QLabel("&Opslaan in map:")
         self.folder = QLineEdit(str(paths.documents_output_dir()))
@@ -531,6 +555,7 @@ class ReviewPage(_Page):
         layout.addLayout(row)
         self.folder.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.problems: list[FieldProblem] = []
+        self.review: Review | None = None
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Map voor de documenten",
@@ -539,9 +564,63 @@ class ReviewPage(_Page):
             self.folder.setText(chosen)
 
     def _link(self, url: QUrl) -> None:
+        """"Wijzigen" goes to the page that holds the answer; the wizard then offers the
+        one step back ("Terug naar controleren")."""
         target = url.toString().removeprefix("page:")
-        if target in PAGE_IDS:
+        if target in self.wiz.pages and target not in ("review", "result"):
             self.wiz.go_back_to(target)
+
+    # ---- the letter to the processor
+
+    def letter(self) -> Letter | None:
+        from dpa_desktop.review.letter import build_letter, sender_from
+
+        if self.review is None:
+            return None
+        answers = self.wiz.model.answers()
+        sender = sender_from(self.wiz.spec, answers, self.wiz.session.profile)
+        return build_letter(self.review, self.wiz.spec, sender, answers=answers)
+
+    def _copy_letter(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        from dpa_desktop.review.letter import letter_text
+
+        letter = self.letter()
+        if letter is None:
+            return
+        QGuiApplication.clipboard().setText(letter_text(letter))
+        self.letter_status.setText("De brief staat op het klembord; plak hem in een e-mail.")
+
+    def _save_letter(self) -> None:
+        from dpa_desktop.platform import safe_filename
+        from dpa_desktop.review.letter import write_letter_docx
+
+        letter = self.letter()
+        if letter is None or self.review is None:
+            return
+        name = safe_filename(f"Vragen aan {self.review.processor_short}")
+        start = Path(self.folder.text().strip() or str(paths.documents_output_dir())) / f"{name}.docx"
+        chosen, _filter = QFileDialog.getSaveFileName(self, "Brief opslaan", str(start),
+                                                      "Word-document (*.docx)")
+        if not chosen:
+            return
+        target = Path(chosen)
+        if target.suffix.lower() != ".docx":
+            target = target.with_name(target.name + ".docx")
+
+        def done(_result: None) -> None:
+            self.letter_status.setText(f"Opgeslagen: {target}")
+
+        self.letter_status.setText("De brief wordt opgeslagen…")
+        Op(self, lambda: write_letter_docx(letter, target)).success(done).failure(
+            lambda exc: self._letter_failed(exc)).run_in_background()
+
+    def _letter_failed(self, exc: BaseException) -> None:
+        self.letter_status.setText("De brief kon niet worden opgeslagen.")
+        show_error(self, exc, "Brief niet opgeslagen")
+
+    # ---- the page
 
     def initializePage(self) -> None:
         self.refresh()
@@ -550,6 +629,7 @@ class ReviewPage(_Page):
         wiz = self.wiz
         answers = wiz.model.answers()
         self.problems = validate_answers(wiz.spec, answers)
+        self.review = None
         parts: list[str] = []
         if self.problems:
             items = "".join(
@@ -558,9 +638,10 @@ class ReviewPage(_Page):
             parts.append(f"<div style='{ERROR_STYLE}'><b>Nog niet in orde:</b><ul>{items}</ul>"
                          "</div>")
         else:
-            parts.append("<p><b>Alles is ingevuld.</b> Kies een map en klik op "
-                         "'Documenten maken'.</p>")
-            parts.append(_review_section(wiz.spec, answers))
+            section, self.review = _review_section(wiz.spec, answers, wiz.page_names())
+            parts.append(section)
+            parts.append("<h2>Uw antwoorden</h2><p><b>Alles is ingevuld.</b> Kies hieronder een "
+                         "map en klik op 'Documenten maken'.</p>")
         for name in wiz.page_names():
             if name in ("review", "result"):
                 continue
@@ -591,6 +672,17 @@ class ReviewPage(_Page):
                          f"<a href='page:{name}' style='font-size:small; font-weight:normal'>"
                          f"Wijzigen</a></h3><table width='100%'>{table}</table>")
         self.browser.setHtml("".join(parts))
+        has_letter = self.review is not None
+        self.copy_letter.setEnabled(has_letter)
+        self.save_letter.setEnabled(has_letter)
+        if self.review is not None:
+            count = len(self.review.asking_points)
+            self.letter_status.setText(
+                f"{count} {'vraag' if count == 1 else 'vragen'} aan "
+                f"{self.review.processor_short}, klaar om te versturen." if count else
+                "Geen vragen; de brief meldt dat u zonder wijzigingen tekent.")
+        else:
+            self.letter_status.setText("")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -754,12 +846,21 @@ class AgreementWizard(QWizard):
         self.saved_label.setObjectName("saved_label")
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setButton(QWizard.WizardButton.CustomButton1, self.saved_label)
+        # After "Wijzigen" on the review page, one click leads back to it.
+        self.back_to_review = QPushButton("Terug naar &controleren")
+        self.back_to_review.setObjectName("back_to_review")
+        self.back_to_review.clicked.connect(self.return_to_review)
+        self.setButton(QWizard.WizardButton.CustomButton2, self.back_to_review)
+        self._changing_from_review = False
         self.setButtonLayout([
             QWizard.WizardButton.CustomButton1, QWizard.WizardButton.Stretch,
+            QWizard.WizardButton.CustomButton2,
             QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
             QWizard.WizardButton.CommitButton, QWizard.WizardButton.FinishButton,
             QWizard.WizardButton.CancelButton,
         ])
+        # QWizard shows every button of an explicit layout; this one only after "Wijzigen".
+        self.back_to_review.hide()
         self.currentIdChanged.connect(self._page_changed)
 
     # ------------------------------------------------------------------ building
@@ -849,12 +950,35 @@ class AgreementWizard(QWizard):
                 self.restoring = False
 
     def go_back_to(self, name: str) -> None:
-        """Back through history to a page, as the review's 'Wijzigen' links do."""
+        """Back through history to a page, as the review's 'Wijzigen' links do; from the
+        review page the way back is then one click ("Terug naar controleren")."""
         target = PAGE_IDS[name]
+        from_review = self.current_page_name() == "review"
         while self.currentId() != target and target in self.visitedIds()[:-1]:
             self.back()
+        if from_review and self.currentId() == target:
+            self._changing_from_review = True
+            self._show_back_to_review()
+
+    def return_to_review(self) -> None:
+        """Forward to the review page in one go; each page checks its answers on the way,
+        and a page that refuses stops here with its message."""
+        while self.current_page_name() != "review":
+            before = self.currentId()
+            self.next()
+            if self.currentId() == before:
+                break
+        self._show_back_to_review()
+
+    def _show_back_to_review(self) -> None:
+        name = self.current_page_name()
+        if name in ("review", "result"):
+            self._changing_from_review = False
+        self.back_to_review.setVisible(self._changing_from_review
+                                       and name not in ("review", "result"))
 
     def _page_changed(self, _id: int) -> None:
+        self._show_back_to_review()
         if self.current_page_name() not in ("result",):
             self.answers_changed()
 

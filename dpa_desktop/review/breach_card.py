@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table
 
 from dpa_desktop.answers import Answers
 from dpa_desktop.forms.model import FormSpec
 from dpa_desktop.render.pdf import FRAME_W, HEADER_FILL, MARGIN_B, PAGE_H, RULE
-from dpa_desktop.render.pdf import text_para as p
-from dpa_desktop.review.pdf import ATTENTION, ROLE_FILL, styles, write_pdf
+from dpa_desktop.review.pdf import ATTENTION, ROLE_FILL, p, styles, table_style, write_pdf
 from dpa_desktop.review.review import article_ref, breach_deadline
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ def breach_card_rows(entries: Sequence[tuple[FormSpec, Answers]]) -> list[Breach
             email=processor.breach_email or "",
             phone=processor.breach_phone or "",
             deadline=breach_deadline(term),
-            article=term.article,
+            article=term.article or "",
             own_contact=_own_contact(spec, answers),
         )
         if row not in rows:
@@ -106,11 +105,11 @@ def breach_card_story(rows: Sequence[BreachCardRow], *, organisation: str = "",
         sub = f"{organisation} - {sub[0].lower()}{sub[1:]}"
     story.append(p(sub, st["subtitle"]))
     notice = Table([[p(AP_NOTICE, st["point"])]], colWidths=[FRAME_W])
-    notice.setStyle(TableStyle([
+    notice.setStyle(table_style(
         ("BACKGROUND", (0, 0), (-1, -1), ROLE_FILL), ("BOX", (0, 0), (-1, -1), 1.2, ATTENTION),
         ("LEFTPADDING", (0, 0), (-1, -1), 7), ("RIGHTPADDING", (0, 0), (-1, -1), 7),
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    ))
     story += [notice, Spacer(1, 8)]
     if not rows:
         story.append(p("Het register bevat nog geen ondertekende verwerkersovereenkomsten.",
@@ -125,22 +124,22 @@ def breach_card_story(rows: Sequence[BreachCardRow], *, organisation: str = "",
                 contact = [p("zie de overeenkomst", st["small"])]
             if row.practice_reports:
                 deadline = [p(f"U meldt {row.deadline}", st["point"]),
-                            p(f"u bent hier de verwerker; {article_ref(row.article)}",
+                            p(f"u bent hier de verwerker; {article_ref(row.article) or 'geen artikel'}",
                               st["small"])]
             else:
                 deadline = [p(f"Meldt aan u {row.deadline}", st["point"]),
-                            p(article_ref(row.article), st["small"])]
+                            p(article_ref(row.article) or "geen artikel", st["small"])]
             table_rows.append([p(row.party, st["point"]), contact, deadline,
                                p(row.own_contact or "-", st["body"])])
         widths = [FRAME_W * 0.26, FRAME_W * 0.28, FRAME_W * 0.22, FRAME_W * 0.24]
         table = Table(table_rows, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle([
+        table.setStyle(table_style(
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ]))
+        ))
         story.append(table)
     story.append(Spacer(1, 8))
     stamp = _dutch_date(today or date.today())
@@ -176,7 +175,10 @@ def signed_entries(store: Store) -> tuple[list[tuple[FormSpec, Answers]], str]:
             spec = forms.get(summary.form_id)
         except DpaError:
             continue
-        agreement = store.get_agreement(summary.id)
+        try:
+            agreement = store.get_agreement(summary.id)
+        except DpaError:
+            continue  # damaged: left out here and named by store.damaged_records()
         entries.append((spec, agreement.answers))
         organisation = organisation or summary.organisation
     return entries, organisation

@@ -1,9 +1,11 @@
-"""The review as a printable "Aandachtspunten" page, in the agreement's own look.
+"""The review as a printable "Aandachtspunten" document, in the agreement's own look.
 
-One glance must tell what needs attention, so every point is a row with a
-coloured status cell (orange: look at this, green: in line); the detail is
-there for whoever reads on. One or two A4 pages, the colours and margins of
-the agreement PDF (``dpa_desktop/render/pdf.py``).
+One glance must tell what to do, so the conclusion comes first in a coloured
+box, and every point is a row with a coloured verdict cell; the quote, the
+sector model and the advice are there for whoever reads on. The colours,
+margins and fonts are the agreement PDF's (``dpa_desktop/render/pdf.py``):
+Carlito, embedded, and never reportlab's unembedded Helvetica (every table
+sets its font, and the canvas starts in Carlito).
 """
 
 from __future__ import annotations
@@ -38,14 +40,43 @@ from dpa_desktop.render.pdf import (
     PdfInfo,
     build_pdf,
 )
-from dpa_desktop.render.pdf import text_para as p
-from dpa_desktop.review.review import Point, Review, article_ref
+from dpa_desktop.review.review import (
+    CONCLUSION_RULE,
+    VERDICT_LABELS,
+    VERDICT_MEANINGS,
+    ConclusionKind,
+    Point,
+    Review,
+    Verdict,
+    article_ref,
+)
 
 ATTENTION = colors.HexColor("#d9822b")
 ATTENTION_FILL = colors.HexColor("#fdf0e2")
 OK = colors.HexColor("#2f8f4e")
 OK_FILL = colors.HexColor("#e6f4ea")
+MISSING = colors.HexColor("#b3261e")
+MISSING_FILL = colors.HexColor("#fce8e6")
+UNKNOWN = colors.HexColor("#5b6673")
+UNKNOWN_FILL = colors.HexColor("#eef1f4")
 ROLE_FILL = colors.HexColor("#fff4d6")
+
+VERDICT_COLOURS: dict[Verdict, tuple[colors.Color, colors.Color]] = {
+    "in_line": (OK, colors.white),
+    "deviates": (ATTENTION, ATTENTION_FILL),
+    "missing": (MISSING, MISSING_FILL),
+    "unknown": (UNKNOWN, UNKNOWN_FILL),
+}
+CONCLUSION_COLOURS: dict[ConclusionKind, tuple[colors.Color, colors.Color]] = {
+    "sign": (OK, OK_FILL),
+    "ask_first": (ATTENTION, ATTENTION_FILL),
+    "fg_first": (MISSING, MISSING_FILL),
+}
+
+
+def p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: escaped, with the fallback font where Carlito lacks a glyph."""
+    return Paragraph(fonts.markup(text), style)
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -55,6 +86,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("r_small", parent=base, fontSize=8, leading=9.8,
                                 textColor=MUTED),
+        "quote": ParagraphStyle("r_quote", parent=base, fontName=fonts.ITALIC, fontSize=8.5,
+                                leading=10.6),
         "title": ParagraphStyle("r_title", parent=base, fontName=fonts.BOLD, fontSize=18,
                                 leading=22, textColor=ACCENT, spaceAfter=2),
         "subtitle": ParagraphStyle("r_subtitle", parent=base, fontSize=11, leading=14,
@@ -63,12 +96,16 @@ def styles() -> dict[str, ParagraphStyle]:
                             textColor=ACCENT, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "head": ParagraphStyle("r_head", parent=base, fontName=fonts.BOLD, fontSize=8.5,
                                leading=10.5),
-        "status": ParagraphStyle("r_status", parent=base, fontName=fonts.BOLD, fontSize=8.5,
-                                 leading=10.5, textColor=colors.white),
+        "status": ParagraphStyle("r_status", parent=base, fontName=fonts.BOLD, fontSize=8,
+                                 leading=10, textColor=colors.white),
         "point": ParagraphStyle("r_point", parent=base, fontName=fonts.BOLD, fontSize=9.5,
                                 leading=12),
+        "advice": ParagraphStyle("r_advice", parent=base, fontSize=9.5, leading=12,
+                                 spaceBefore=2),
         "summary": ParagraphStyle("r_summary", parent=base, fontName=fonts.BOLD, fontSize=11,
                                   leading=14),
+        "conclusion": ParagraphStyle("r_conclusion", parent=base, fontName=fonts.BOLD,
+                                     fontSize=14, leading=17.5, spaceAfter=3),
     }
 
 
@@ -80,57 +117,50 @@ def write_pdf(path: Path, story: list[Flowable], *, title: str, header: str = ""
     atomic_write(path, buffer.getvalue())
 
 
-def _status_cell(point: Point, st: dict[str, ParagraphStyle]) -> Paragraph:
-    label = "LET OP" if point.attention else "OK"
-    return p(label, st["status"])
+def table_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A table style that sets Carlito for every cell: platypus would otherwise set
+    Helvetica, unembedded, on each cell (also cells that hold paragraphs)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
+                       ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands])
 
 
-def _details(point: Point) -> str:
-    """Short details for paper: subprocessor names only, long retention lists shortened."""
-    items = list(point.details)
-    if point.key == "subprocessors":
-        items = [d.split(": ", 1)[0] for d in items]
-    limit = 5 if point.key == "retention" else 8
-    if len(items) > limit:
-        items = [*items[:limit], f"en nog {len(items) - limit} (zie de overeenkomst)"]
-    return "; ".join(items)
+def _point_cell(point: Point, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    where = f" ({point.where})" if point.where else ""
+    out: list[Flowable] = [p(f"{point.title}{where}", st["point"]), p(point.statement, st["body"])]
+    details = list(point.details)
+    if point.key == "retention" and len(details) > 6:
+        details = [*details[:6], f"en nog {len(details) - 6} (zie de overeenkomst)"]
+    if details:
+        out.append(p("; ".join(details), st["small"]))
+    for quote in point.quotes:
+        out.append(Spacer(1, 2))
+        out.append(p(f"Er staat in {article_ref(quote.article)}: “{quote.text}”", st["quote"]))
+    out.append(Spacer(1, 2))
+    out.append(p(point.reference, st["small"]))
+    out.append(Paragraph(f"<b>Wat te doen:</b> {fonts.markup(point.advice)}", st["advice"]))
+    return out
 
 
 def _points_table(review: Review, st: dict[str, ParagraphStyle]) -> Table:
-    rows: list[list[Any]] = [[p("Status", st["head"]), p("Punt", st["head"]),
-                              p("Wat de overeenkomst zegt", st["head"]),
-                              p("Vergeleken met het sectormodel"
-                                + (" (sterker = er wordt meer van u gevraagd)"
-                                   if review.user_role == "processor" else ""), st["head"])]]
-    commands: list[tuple[Any, ...]] = []
+    """One row per point; the header row repeats on every page the table spans."""
+    rows: list[list[Any]] = [[p("Oordeel", st["head"]),
+                              p("Wat de overeenkomst zegt, wat het sectormodel zegt, en wat u doet",
+                                st["head"])]]
+    commands: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
     for i, point in enumerate(review.points, start=1):
-        where = article_ref(point.article) if point.article else "geen artikel"
-        what: list[Flowable] = [p(point.statement, st["body"])]
-        details = _details(point)
-        if details:
-            what.append(p(details, st["small"]))
-        rows.append([
-            _status_cell(point, st),
-            [p(point.title, st["point"]), p(where, st["small"])],
-            what,
-            [p(point.verdict_label, st["point"]), p(point.reference, st["small"])],
-        ])
-        colour = ATTENTION if point.attention else OK
-        fill = ATTENTION_FILL if point.attention else OK_FILL
+        colour, fill = VERDICT_COLOURS[point.verdict]
+        rows.append([p(point.verdict_label.upper(), st["status"]), _point_cell(point, st)])
         commands += [("BACKGROUND", (0, i), (0, i), colour),
-                     ("BACKGROUND", (1, i), (-1, i), fill if point.attention else colors.white)]
-    widths = [38, 82, FRAME_W - 38 - 82 - 140, 140]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                     ("BACKGROUND", (1, i), (1, i), fill)]
+    table = Table(rows, colWidths=[62, FRAME_W - 62], repeatRows=1)
+    table.setStyle(table_style(
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
         *commands,
-    ]))
+    ))
     return table
 
 
@@ -141,35 +171,35 @@ def _art28_table(review: Review, st: dict[str, ParagraphStyle]) -> Table:
         if check.found:
             status, where = "OK", article_ref(check.article or "")
         else:
-            status, where = "LET OP", check.problem
+            status, where = "ONTBREEKT", check.problem
         rows.append([p(status, st["status"]), p(f"({check.letter}) {check.requirement}",
                                                 st["body"]), p(where, st["body"])])
-        commands.append(("BACKGROUND", (0, i), (0, i), OK if check.found else ATTENTION))
+        commands.append(("BACKGROUND", (0, i), (0, i), OK if check.found else MISSING))
         if not check.found:
-            commands.append(("BACKGROUND", (1, i), (-1, i), ATTENTION_FILL))
-    table = Table(rows, colWidths=[38, FRAME_W - 38 - 130, 130])
-    table.setStyle(TableStyle([
+            commands.append(("BACKGROUND", (1, i), (-1, i), MISSING_FILL))
+    table = Table(rows, colWidths=[62, FRAME_W - 62 - 120, 120])
+    table.setStyle(table_style(
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         *commands,
-    ]))
+    ))
     return table
 
 
-def _boxed(flowable: Flowable, fill: colors.Color, border: colors.Color) -> Table:
-    box = Table([[flowable]], colWidths=[FRAME_W])
-    box.setStyle(TableStyle([
+def boxed(flowables: list[Flowable], fill: colors.Color, border: colors.Color,
+          width: float = 0.8) -> Table:
+    box = Table([[flowables]], colWidths=[FRAME_W])
+    box.setStyle(table_style(
         ("BACKGROUND", (0, 0), (-1, -1), fill),
-        ("BOX", (0, 0), (-1, -1), 0.8, border),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+        ("BOX", (0, 0), (-1, -1), width, border),
+        ("LEFTPADDING", (0, 0), (-1, -1), 7),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ))
     return box
 
 
@@ -180,22 +210,32 @@ def review_story(review: Review) -> list[Flowable]:
     if review.organisation:
         sub += f" - {review.organisation}"
     story.append(p(sub, st["subtitle"]))
-    processor_role = review.user_role == "processor"
-    story.append(_boxed(p(review.role_note, st["point" if processor_role else "body"]),
-                        ROLE_FILL if processor_role else HEADER_FILL,
-                        ATTENTION if processor_role else RULE))
+    border, fill = CONCLUSION_COLOURS[review.conclusion.kind]
+    conclusion: list[Flowable] = [p(review.conclusion.headline, st["conclusion"]),
+                                  p(review.conclusion.reason, st["body"])]
+    if review.sector_model_note and review.sector_model_note not in review.conclusion.reason:
+        conclusion.append(p(review.sector_model_note, st["body"]))
+    story.append(boxed(conclusion, fill, border, 1.4))
     story.append(Spacer(1, 6))
-    count = len(review.attention_points)
-    summary = (f"{count} van de {len(review.points)} punten vragen uw aandacht"
-               if count else "Geen van de punten vraagt extra aandacht")
-    missing = len(review.art28_missing)
-    summary += (f"; {missing} eis(en) van artikel 28 lid 3 AVG niet gevonden."
-                if missing else "; alle eisen van artikel 28 lid 3 AVG zijn gevonden.")
-    story.append(p(summary, st["summary"]))
-    story.append(Spacer(1, 5))
+    processor_role = review.user_role == "processor"
+    story.append(boxed([p(review.role_note, st["point" if processor_role else "body"])],
+                       ROLE_FILL if processor_role else HEADER_FILL,
+                       ATTENTION if processor_role else RULE))
+    story.append(Spacer(1, 6))
+    story.append(Paragraph(f"<b>Wat is het sectormodel?</b> {fonts.markup(review.reference_about)}",
+                           st["body"]))
+    legend = " ".join(f"<b>{VERDICT_LABELS[v]}</b>: {fonts.markup(meaning)}."
+                      for v, meaning in VERDICT_MEANINGS.items())
+    story.append(Spacer(1, 3))
+    story.append(Paragraph(legend, st["small"]))
+    story.append(p(f"Zo komt de conclusie tot stand: {CONCLUSION_RULE}", st["small"]))
+    story.append(Spacer(1, 8))
     story.append(_points_table(review, st))
-    story.append(p("Artikel 28 lid 3 AVG: wat een verwerkersovereenkomst moet regelen",
-                   st["h"]))
+    story.append(p("Artikel 28 lid 3 AVG: wat elke verwerkersovereenkomst moet regelen", st["h"]))
+    missing = len(review.art28_missing)
+    story.append(p("Alle eisen zijn gevonden." if not missing else
+                   f"{missing} van de {len(review.art28)} eisen niet gevonden.", st["summary"]))
+    story.append(Spacer(1, 3))
     story.append(_art28_table(review, st))
     story.append(Spacer(1, 8))
     story.append(p(review.disclaimer, st["small"]))
@@ -204,10 +244,9 @@ def review_story(review: Review) -> list[Flowable]:
 
 
 def render_review_pdf(review: Review, path: Path) -> None:
-    """Write the "Aandachtspunten" PDF (one or two pages) to ``path``."""
+    """Write the "Aandachtspunten" PDF to ``path``."""
     write_pdf(path, review_story(review), title=f"Aandachtspunten - {review.processor_name}",
               header=f"Aandachtspunten - {review.processor_name}")
-
 
 
 def review_path_beside(agreement_pdf: Path) -> Path:

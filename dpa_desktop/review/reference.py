@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from msgspec import Meta
@@ -23,43 +23,57 @@ from dpa_desktop.forms import strict
 REFERENCE_FILE = "sector-model.yaml"
 
 
-class ReferenceBreach(m.Term, frozen=True, kw_only=True):
-    immediate: bool = True
+class ReferenceTerm(m.Strict, frozen=True, kw_only=True):
+    """What the sector model says on a point: its article and one sentence."""
+
+    article: str
+    summary: str
+
+
+class ReferenceBreach(ReferenceTerm, frozen=True, kw_only=True):
+    deadline: Literal["immediate", "hours"]
     hours: int | None = None
-    # A hard deadline of at most this many hours counts as in line.
+    # A firm deadline of at most this many hours counts as in line.
     in_line_hours: Annotated[int, Meta(ge=1, le=168)] = 24
 
 
-class ReferenceConsent(m.Term, frozen=True, kw_only=True):
+class ReferenceConsent(ReferenceTerm, frozen=True, kw_only=True):
     model: m.ConsentModel
 
 
-class ReferenceLocation(m.Term, frozen=True, kw_only=True):
+class ReferenceLocation(ReferenceTerm, frozen=True, kw_only=True):
     region: m.LocationRegion
+    outside_eea: m.OutsideEea
 
 
-class ReferenceAudit(m.Term, frozen=True, kw_only=True):
+class ReferenceAudit(ReferenceTerm, frozen=True, kw_only=True):
     model: m.AuditModel
+    frequency: m.AuditFrequency
+    cost: m.AuditCost
 
 
-class ReferenceLiability(m.Term, frozen=True, kw_only=True):
+class ReferenceLiability(ReferenceTerm, frozen=True, kw_only=True):
     model: m.LiabilityModel
+    cap: m.LiabilityCap
+    fines: m.FinesCover
 
 
-class ReferenceSpecial(m.Term, frozen=True, kw_only=True):
+class ReferenceSpecial(ReferenceTerm, frozen=True, kw_only=True):
     standards: Annotated[tuple[str, ...], Meta(min_length=1)]
 
 
 class SectorModel(m.Strict, frozen=True, kw_only=True):
     name: str
     short_name: str
+    # One line: what the sector model is and who made it, for the reader of a review.
+    about: str
     source: str
     breach_notification: ReferenceBreach
     subprocessor_consent: ReferenceConsent
     data_location: ReferenceLocation
     audit: ReferenceAudit
     liability: ReferenceLiability
-    retention: m.Term
+    retention: ReferenceTerm
     special_categories: ReferenceSpecial
 
 

@@ -9,21 +9,33 @@ from __future__ import annotations
 from dpa_desktop.statuses import CONCEPT, ENDED, SENT, SIGNED, STATUS_LABELS, STATUSES
 from dpa_desktop.store.drafts import Draft
 from dpa_desktop.store.errors import (
+    BackupDamaged,
     KeyringUnavailable,
     NotFound,
+    RecordDamaged,
+    StoreBusy,
     StoreCorrupt,
     StoreError,
     StoreExists,
+    StoreIOError,
     StoreLocked,
     StoreMissing,
     StoreTooNew,
+    UnsafeLocation,
     WrongRecoveryCode,
 )
-from dpa_desktop.store.keys import FileKeyring, KeyBackend, SystemKeyring, default_backend
+from dpa_desktop.store.keys import (
+    FileKeyring,
+    KeyBackend,
+    SystemKeyring,
+    backend_description,
+    default_backend,
+)
 from dpa_desktop.store.profile import KINDS, PROFILE_FIELDS
 from dpa_desktop.store.register import (
     Agreement,
     AgreementSummary,
+    DamagedRecord,
     Signatory,
     StatusChange,
     SubprocessorAgreement,
@@ -34,9 +46,11 @@ from dpa_desktop.store.store import Store
 
 __all__ = [
     "CONCEPT", "ENDED", "KINDS", "PROFILE_FIELDS", "SENT", "SIGNED", "STATUSES", "STATUS_LABELS",
-    "Agreement", "AgreementSummary", "Draft", "FileKeyring", "KeyBackend", "KeyringUnavailable",
-    "NotFound", "Signatory", "StatusChange", "Store", "StoreCorrupt", "StoreError", "StoreExists",
+    "Agreement", "AgreementSummary", "BackupDamaged", "DamagedRecord", "Draft", "FileKeyring",
+    "KeyBackend", "KeyringUnavailable", "NotFound", "RecordDamaged", "Signatory", "StatusChange",
+    "Store", "StoreBusy", "StoreCorrupt", "StoreError", "StoreExists", "StoreIOError",
     "StoreLocked", "StoreMissing", "StoreTooNew", "SubprocessorAgreement", "SubprocessorEntry",
-    "SubprocessorUse", "SystemKeyring", "WrongRecoveryCode", "default_backend",
+    "SubprocessorUse", "SystemKeyring", "UnsafeLocation", "WrongRecoveryCode",
+    "backend_description", "default_backend",
 ]
 

@@ -52,10 +52,61 @@ class StoreTooNew(StoreError):
                          "Installeer de nieuwste versie van DPA Desktop. Er is niets gewijzigd.")
 
 
+RESTORE_HINT = ("Zet zo nodig een reservekopie terug: in DPA Desktop via Register > "
+                "Reservekopie terugzetten, of met 'dpa-desktop restore BESTAND --vervang'.")
+
+
 class StoreCorrupt(StoreError):
     def __init__(self, detail: str) -> None:
-        super().__init__(f"Het register is beschadigd: {detail}. Zet een reservekopie terug "
-                         "(Register > Reservekopie terugzetten). Er is niets verwijderd.")
+        self.detail = detail
+        super().__init__(f"Het register is beschadigd: {detail}. {RESTORE_HINT} "
+                         "Er is niets verwijderd.")
+
+
+class RecordDamaged(StoreCorrupt):
+    """One record cannot be trusted; the rest of the register stays usable."""
+
+    def __init__(self, what: str, detail: str) -> None:
+        self.what = what
+        StoreError.__init__(self, f"{what} is beschadigd: {detail}. Deze gegevens worden "
+                                  f"overgeslagen; de rest van het register is bruikbaar. "
+                                  f"{RESTORE_HINT}")
+        self.detail = detail
+
+
+class BackupDamaged(StoreError):
+    """The archive given to restore cannot be used; nothing was written."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"De reservekopie is onbruikbaar: {detail}. Er is niets gewijzigd.")
+
+
+class StoreBusy(StoreError):
+    """Another DPA Desktop process is setting up or restoring the register."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"Een ander venster of proces van DPA Desktop is het register in {where} "
+                         "aan het instellen of terugzetten. Wacht tot dat klaar is en probeer "
+                         "het dan opnieuw. Er is niets gewijzigd.")
+
+
+class UnsafeLocation(StoreError):
+    """A folder the store would write private data into is not private."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"De map {where} is niet veilig te gebruiken ({detail}). Er is niets "
+                         "geschreven. Kies een andere map of laat de beheerder de rechten "
+                         "herstellen.")
+
+
+class StoreIOError(StoreError):
+    """A file of the register could not be read or written (disk full, no rights)."""
+
+    def __init__(self, what: str, exc: OSError) -> None:
+        reason = exc.strerror or str(exc)
+        super().__init__(f"{what} lukte niet: {reason}. Er is niets verloren; controleer de "
+                         "schijfruimte en de rechten en probeer het opnieuw.")
 
 
 class StoreExists(StoreError):

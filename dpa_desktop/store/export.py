@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from dpa_desktop.store.register import Agreement, SubprocessorUse
+from dpa_desktop.store.register import Agreement, DamagedRecord, SubprocessorUse
 
 CSV_HEADERS = (
     "Nummer", "Verwerker", "Formulier", "Versie", "Organisatie", "Status", "Aangemaakt",
@@ -54,8 +54,13 @@ def csv_bytes(agreements: Sequence[Agreement]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUse]) -> bytes:
-    """A landscape A4 overview: the agreements, then the subprocessors of signed ones."""
+def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUse],
+              damaged: Sequence[DamagedRecord] = ()) -> bytes:
+    """A landscape A4 overview: the agreements, then the subprocessors of signed ones.
+
+    Agreements left out because they are damaged are named below the table,
+    so the printout never silently misses one.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -105,6 +110,10 @@ def pdf_bytes(agreements: Sequence[Agreement], overview: Sequence[SubprocessorUs
     table = LongTable(data, colWidths=[f * width for f in fractions], repeatRows=1)
     table.setStyle(style)
     story.append(table)
+    if damaged:
+        story.append(p("Niet opgenomen omdat de gegevens beschadigd zijn", h2))
+        for record in damaged:
+            story.append(p(f"{record.what}: {record.reason}.", small))
 
     story.append(p("Subverwerkers onder ondertekende overeenkomsten", h2))
     if overview:

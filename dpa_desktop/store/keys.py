@@ -5,6 +5,12 @@ none; the protocol lets both swap in a file. ``DPA_DESKTOP_KEYRING=file``
 selects the file backend, stored at ``DPA_DESKTOP_KEYRING_FILE`` or beside
 (never inside) the data directory: a key inside it would make encryption at
 rest meaningless.
+
+A backend that throws keys away (keyring's ``null`` backend) or cannot keep
+them would create a register that is locked at the next start: the key is
+written, read back and compared before a register is created
+(``save_and_check``), and the backends known not to keep keys are refused
+outright.
 """
 
 from __future__ import annotations
@@ -45,11 +51,11 @@ class SystemKeyring:
 
     def _backend(self) -> object:
         import keyring
-        from keyring.backends import fail
 
         backend = keyring.get_keyring()
-        if isinstance(backend, fail.Keyring):
-            raise KeyringUnavailable("geen sleutelbos gevonden")
+        problem = _unusable(backend)
+        if problem:
+            raise KeyringUnavailable(problem)
         return backend
 
     def get(self, name: str) -> bytes | None:
@@ -115,6 +121,92 @@ class FileKeyring:
         data = self._read()
         if data.pop(name, None) is not None:
             platform.atomic_write(self.path, json.dumps(data, indent=2).encode("utf-8"))
+
+
+def _unusable(backend: object) -> str:
+    """Why a keyring backend cannot keep the register's key, or "" when it may."""
+    from keyring.backends import chainer, fail, null
+
+    if isinstance(backend, fail.Keyring):
+        return "geen sleutelbos gevonden"
+    if isinstance(backend, null.Keyring):
+        return ("de ingestelde sleutelbos (null) gooit sleutels weg; kies een echte sleutelbos "
+                "of zet PYTHON_KEYRING_BACKEND en keyringrc.cfg terug")
+    if isinstance(backend, chainer.ChainerBackend):
+        usable = [b for b in backend.backends if not _unusable(b)]
+        if not usable:
+            return "geen sleutelbos gevonden"
+    return ""
+
+
+_KNOWN_BACKENDS = {
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Referentiebeheer",
+    "keyring.backends.macOS.Keyring": "macOS-sleutelhanger",
+    "keyring.backends.SecretService.Keyring": "Secret Service (GNOME-sleutelbos of KWallet)",
+    "keyring.backends.libsecret.Keyring": "libsecret (GNOME-sleutelbos)",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet 4",
+    "keyring.backends.fail.Keyring": "geen sleutelbos gevonden",
+    "keyring.backends.null.Keyring": "geen: sleutels worden weggegooid, niet bruikbaar",
+}
+
+
+def _system_description(backend: object) -> str:
+    from keyring.backends import chainer
+
+    if isinstance(backend, chainer.ChainerBackend):
+        parts = [_system_description(b) for b in backend.backends]
+        return "keten: " + ("; ".join(parts) if parts else "geen sleutelbos gevonden")
+    cls = type(backend)
+    full = f"{cls.__module__}.{cls.__qualname__}"
+    short = f"{cls.__module__.rsplit('.', 1)[-1]} {cls.__qualname__}"
+    label = _KNOWN_BACKENDS.get(full)
+    if label is None:
+        return f"andere sleutelbos ({full})"
+    return f"{label} ({cls.__qualname__ if cls.__qualname__ != 'Keyring' else short})"
+
+
+def describe(keys: KeyBackend) -> str:
+    """A short, Dutch-readable name of where ``keys`` keeps the register's key."""
+    if isinstance(keys, FileKeyring):
+        return f"bestand: {keys.path}"
+    if isinstance(keys, SystemKeyring):
+        try:
+            import keyring
+
+            return _system_description(keyring.get_keyring())
+        except Exception as exc:  # a broken keyring set-up is reported, not raised
+            return f"niet beschikbaar ({exc})"
+    return f"andere sleutelbewaring ({type(keys).__qualname__})"
+
+
+def backend_description() -> str:
+    """The backend this environment uses for the register's key, e.g.
+    "Windows Referentiebeheer (WinVaultKeyring)" or "bestand: <pad>".
+
+    For the "Over DPA Desktop" dialog and ``dpa-desktop --version``; never raises.
+    """
+    try:
+        return describe(default_backend())
+    except Exception as exc:  # an invalid setting is what the user must see
+        return f"ongeldige instelling: {exc}"
+
+
+def save_and_check(keys: KeyBackend, name: str, key: bytes) -> None:
+    """Save ``key`` and read it back; KeyringUnavailable when the backend did not keep it.
+
+    Run before anything of a new register is written: a key that is not
+    really kept would lock the register at the next start.
+    """
+    keys.set(name, key)
+    try:
+        back = keys.get(name)
+    except KeyringUnavailable:
+        back = None
+    if back != key:
+        raise KeyringUnavailable(f"de sleutelbos ({describe(keys)}) gaf de sleutel niet terug "
+                                 "na het bewaren; met deze sleutelbos zou het register bij de "
+                                 "volgende start op slot zitten")
 
 
 def default_backend(data_dir: Path | None = None) -> KeyBackend:

@@ -14,6 +14,7 @@ from dpa_desktop import validation
 from dpa_desktop.errors import AnswersInvalid, FieldProblem
 from dpa_desktop.store import db
 from dpa_desktop.store.crypto import Cipher
+from dpa_desktop.store.errors import RecordDamaged, StoreCorrupt
 from dpa_desktop.text import clean
 
 KINDS = {"huisartsenpraktijk": "Huisartsenpraktijk", "zorgaanbieder": "Zorgaanbieder"}
@@ -88,17 +89,29 @@ def validate_profile(profile: dict[str, str]) -> dict[str, str]:
     return out
 
 
+PURPOSE = "profile.data_blob:1"
+LABEL = "Het praktijkprofiel"
+
+
 def load(conn: sqlite3.Connection, cipher: Cipher) -> dict[str, str]:
+    """The saved profile; RecordDamaged when it cannot be read (saving a new one repairs it)."""
     row = conn.execute("SELECT data_blob FROM profile WHERE id = 1").fetchone()
     if row is None:
         return {}
-    data = json.loads(cipher.decrypt(row[0], "profile"))
+    try:
+        data = json.loads(cipher.decrypt(row[0], PURPOSE, "het gegevensblok"))
+    except StoreCorrupt as exc:
+        raise RecordDamaged(LABEL, exc.detail) from exc
+    except ValueError as exc:
+        raise RecordDamaged(LABEL, "het gegevensblok is onleesbaar") from exc
+    if not isinstance(data, dict):
+        raise RecordDamaged(LABEL, "het gegevensblok is onleesbaar")
     return {str(k): str(v) for k, v in data.items()}
 
 
 def save(conn: sqlite3.Connection, cipher: Cipher, profile: dict[str, str]) -> dict[str, str]:
     clean_profile = validate_profile(profile)
-    blob = cipher.encrypt(json.dumps(clean_profile, ensure_ascii=False).encode("utf-8"), "profile")
+    blob = cipher.encrypt(json.dumps(clean_profile, ensure_ascii=False).encode("utf-8"), PURPOSE)
     with db.transaction(conn):
         conn.execute("INSERT INTO profile (id, data_blob) VALUES (1, ?) "
                      "ON CONFLICT(id) DO UPDATE SET data_blob = excluded.data_blob", (blob,))

@@ -33,7 +33,8 @@ def test_rows_carry_contact_deadline_and_article() -> None:
     rows = {r.party: r for r in breach_card_rows(_entries())}
     vcare = rows["Vcareconnect B.V."]
     assert (vcare.email, vcare.phone) == ("privacy@vcareconnect.nl", "088-4800918")
-    assert (vcare.deadline, vcare.article) == ("binnen 48 uur", "9.1")
+    # "voor zover mogelijk uiterlijk binnen 48 uur": the card keeps the "zo mogelijk".
+    assert (vcare.deadline, vcare.article) == ("zo mogelijk binnen 48 uur", "9.1")
     assert rows["BeterDichtbij B.V."].deadline == "onmiddellijk"
     infinit = rows["InfinitCare B.V."]
     assert infinit.deadline == "binnen 24 uur" and infinit.article == "6.1"
@@ -54,7 +55,7 @@ def test_card_is_one_page_with_the_deadlines(tmp_path: Path) -> None:
     pages, text = _text(path)
     assert pages == 1
     assert "Datalek-kaart" in text and "Huisartsenpraktijk De Linde" in text
-    assert "Meldt aan u binnen 48 uur" in text and "artikel 9.1" in text
+    assert "Meldt aan u zo mogelijk binnen 48 uur" in text and "artikel 9.1" in text
     assert "72 uur" in text and "23 november 2026" in text
 
 

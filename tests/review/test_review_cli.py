@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -38,23 +39,98 @@ def test_review_prints_the_points_and_exits_0(tmp_path: Path,
     out = capsys.readouterr().out
     assert code == 0
     assert out.startswith("Aandachtspunten - verwerkersovereenkomst Vcareconnect B.V.")
-    assert "[LET OP] Melding van datalekken (artikel 9.1)" in out
-    assert "Zwakker dan het sectormodel" in out
+    assert "CONCLUSIE: U kunt tekenen, maar vraag Vcare eerst om onmiddellijke melding van " \
+           "datalekken" in " ".join(out.split())
+    assert "[AFWIJKEND] Melding van datalekken (artikel 9.1)" in out
+    assert "Er staat in artikel 9.1: “… zal Vcare Opdrachtgever" in out
+    assert "Wat te doen: Vraag Vcare om datalekken onmiddellijk te melden" in " ".join(out.split())
+    assert "Alle eisen zijn gevonden." in out
+    assert "Zo komt de conclusie tot stand: 1. 'Laat dit eerst beoordelen door uw FG'" in \
+        " ".join(out.split())
     assert "geen juridisch advies" in out
 
 
+def _pdf_fonts(path: Path) -> list[tuple[str, bool]]:
+    """Every font a page uses, and whether the PDF carries its glyphs (a FontFile)."""
+    found = []
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font
+                          else font)
+            descriptor = descendant.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found.append((str(font["/BaseFont"]), embedded))
+    return found
+
+
 @pytest.mark.parametrize("form_id", FORM_IDS)
-def test_review_pdf_is_one_or_two_pages(tmp_path: Path, form_id: str,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_review_pdf_has_conclusion_points_checklist_and_embedded_fonts(
+        tmp_path: Path, form_id: str, capsys: pytest.CaptureFixture[str]) -> None:
     pdf = tmp_path / "uit" / "aandachtspunten.pdf"
     code = main(["review", form_id, "--answers", str(_answers_file(tmp_path, form_id)),
                  "--pdf", str(pdf)])
     assert code == 0
     assert pdf.read_bytes().startswith(b"%PDF-")
     pages, text = _pdf_text(pdf)
-    assert 1 <= pages <= 2
-    assert "Aandachtspunten" in text and "geen juridisch advies" in " ".join(text.split())
-    assert "LET OP" in text or "OK" in text
+    text = " ".join(text.split())
+    assert 1 <= pages <= 4
+    assert "Aandachtspunten" in text and "geen juridisch advies" in text
+    assert "U kunt tekenen" in text or "Laat dit eerst beoordelen" in text
+    assert "Wat is het sectormodel?" in text and "Wat te doen:" in text
+    assert "Er staat in" in text and "Het sectormodel (artikel" in text
+    assert "Artikel 28 lid 3 AVG" in text and "Alle eisen zijn gevonden." in text
+    assert "Zo komt de conclusie tot stand:" in text
+    fonts = _pdf_fonts(pdf)
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
+    assert not any("Helvetica" in name for name, _ in fonts)
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler's pdffonts is not installed")
+def test_pdffonts_shows_every_font_of_the_review_embedded(tmp_path: Path) -> None:
+    pdf = tmp_path / "review.pdf"
+    assert main(["review", "vcare", "--answers", str(_answers_file(tmp_path, "vcare")),
+                 "--pdf", str(pdf)]) == 0
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    rows = out[2:]  # after the header and its rule
+    assert rows
+    for row in rows:
+        # name, type (two words for "Type 1"/"TrueType (CID)"), encoding, emb sub uni, object id
+        emb = row.split()[-5]
+        assert emb == "yes", row
+
+
+def test_review_brief_writes_the_letter_with_every_request(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import docx
+
+    brief = tmp_path / "uit" / "Vragen aan Vcare.docx"
+    pdf = tmp_path / "uit" / "aandachtspunten.pdf"
+    code = main(["review", "vcare", "--answers", str(_answers_file(tmp_path, "vcare")),
+                 "--pdf", str(pdf), "--brief", str(brief)])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert str(brief) in err and str(pdf) in err
+    text = "\n".join(p.text for p in docx.Document(str(brief)).paragraphs)
+    assert text.startswith("Huisartsenpraktijk De Linde")
+    assert "Vcareconnect B.V." in text and "Geachte heer, mevrouw," in text
+    assert "Melding van datalekken (artikel 9.1). Wij vragen u om datalekken onmiddellijk te " \
+           "melden" in text
+    assert "Betrokken subverwerkers (Bijlage B). Wilt u ons laten weten in welk land E-Zorg " \
+           "de gegevens verwerkt?" in text
+    assert "Met vriendelijke groet," in text
+
+
+def test_review_brief_to_a_folder_that_cannot_be_written_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "bestand"
+    blocker.write_text("x", encoding="utf-8")
+    code = main(["review", "vcare", "--answers", str(_answers_file(tmp_path, "vcare")),
+                 "--brief", str(blocker / "brief.docx")])
+    assert code == 2
+    assert "Kan " in capsys.readouterr().err
 
 
 def test_infogroen_pdf_says_the_practice_is_the_processor(tmp_path: Path) -> None:

@@ -36,8 +36,8 @@ def build(version: int, target: Path) -> None:
     answers = example_answers(spec)
     cipher = Cipher(FIXTURE_KEY)
     target.unlink(missing_ok=True)
-    conn = db.connect(target)
-    migrations.migrate(conn, target, upto=version)
+    conn = db.connect(target, create=True)
+    migrations.migrate(conn, target, upto=version, cipher=cipher)
     with db.transaction(conn):
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
             ("store_id", FIXTURE_STORE_ID), ("key_check", cipher.key_check(FIXTURE_STORE_ID)),

@@ -17,9 +17,9 @@ from dpa_desktop.answers import example_answers
 from dpa_desktop.forms.model import FormSpec
 from dpa_desktop.store import (
     SIGNED,
+    BackupDamaged,
     FileKeyring,
     Store,
-    StoreCorrupt,
     StoreExists,
     WrongRecoveryCode,
 )
@@ -140,11 +140,11 @@ def test_a_damaged_backup_is_reported_in_dutch(new_store: tuple[Store, str], tmp
     damaged = bytearray(archive.read_bytes())
     damaged[-5] ^= 0xFF
     archive.write_bytes(bytes(damaged))
-    with pytest.raises(StoreCorrupt) as err:
+    with pytest.raises(BackupDamaged) as err:
         Store.restore(archive, code, tmp_path / "leeg", key_backend)
     assert "beschadigd" in str(err.value)
     other = tmp_path / "iets.zip"
     other.write_bytes(b"PK\x03\x04 not ours")
-    with pytest.raises(StoreCorrupt) as err:
+    with pytest.raises(BackupDamaged) as err:
         Store.restore(other, code, tmp_path / "leeg", key_backend)
     assert "geen reservekopie" in str(err.value)

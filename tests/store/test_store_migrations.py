@@ -101,7 +101,7 @@ def test_a_failing_migration_leaves_the_previous_version(
         data_dir: Path, key_backend: FileKeyring, monkeypatch: pytest.MonkeyPatch) -> None:
     _install(FIXTURE_FILES[-1], data_dir, key_backend)
 
-    def broken(conn: sqlite3.Connection) -> None:
+    def broken(conn: sqlite3.Connection, cipher: object) -> None:
         conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("power cut")
 
