@@ -225,3 +225,12 @@ def test_the_cli_fills_the_example_and_refuses_a_bad_cell_naming_row_and_column(
     assert "Subverwerker 2 – land: dit veld is verplicht" in refused.stderr
     assert "Diensten van de verwerker: voeg minstens 1 rij toe; er staan er nu 0" in refused.stderr
     assert "Traceback" not in refused.stderr and not (tmp_path / "bad").exists()
+
+
+def test_the_letter_to_the_processor_is_addressed_to_the_processor_typed() -> None:
+    from dpa_desktop.review.letter import build_letter, letter_text, sender_from
+
+    clean = normalised(SPEC, EXAMPLE)
+    letter = build_letter(build_review(SPEC, clean), SPEC, sender_from(SPEC, clean), answers=clean)
+    assert letter.recipient == ("Zorgcloud Nederland B.V.", "Europalaan 100, Utrecht")
+    assert "{{" not in letter_text(letter)
