@@ -56,9 +56,9 @@ def typed_subprocessors(spec: m.FormSpec, answers: Answers) -> list[m.Subprocess
         def cell(sub: str | None, row: dict[str, str | bool] = row) -> str:
             return printed_value(question.sub(sub), row.get(sub)) if sub else ""
 
-        outside = row.get(source.outside_eea) if source.outside_eea else False
         out.append(m.Subprocessor(id=f"{source.list}_{i}", name=cell(source.name),
-                                  country=cell(source.country), outside_eea=outside is True,
+                                  country=cell(source.country),
+                                  outside_eea=row.get(source.outside_eea) is True,
                                   description=cell(source.description)))
     return out
 

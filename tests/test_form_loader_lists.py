@@ -164,6 +164,6 @@ def test_subprocessors_from_names_existing_columns_and_a_yes_no_column(tmp_path:
                  source=paths.forms_dir() / "sectormodel.yaml")
     findings = _findings(path)
     assert _one(findings, "subprocessors_from.outside_eea").message == (
-        "kolom 'land' moet van type boolean (ja/nee) zijn")
+        "kolom 'land' moet een verplichte ja/nee-vraag (type boolean) zijn")
     assert _one(findings, "subprocessors_from.country").message == (
         "onbekende kolom 'landcode'; bedoelt u 'land'?")

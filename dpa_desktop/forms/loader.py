@@ -360,8 +360,9 @@ def _list_findings(spec: m.FormSpec, raw: dict[str, Any], add: Callable[[Loc, st
                 continue
             if named not in subs:
                 add((key, field_name), _unknown_column(q, named))
-            elif field_name == "outside_eea" and q.sub(named).type != "boolean":
-                add((key, field_name), f"kolom '{named}' moet van type boolean (ja/nee) zijn")
+            elif field_name == "outside_eea" and (q.sub(named).type != "boolean" or not q.sub(named).required):
+                # Left empty it would read as inside the EEA; unknown is never read as inside.
+                add((key, field_name), f"kolom '{named}' moet een verplichte ja/nee-vraag (type boolean) zijn")
 
 
 def _processor_findings(spec: m.FormSpec, add: Callable[[Loc, str], None]) -> None:

@@ -536,7 +536,8 @@ class SubprocessorsFrom(Strict, frozen=True, kw_only=True):
     list: Ident
     name: Ident
     country: Ident
-    outside_eea: Ident | None = None
+    # A yes/no column: a typed country is free text, so it cannot say inside or outside the EEA.
+    outside_eea: Ident
     description: Ident | None = None
 
 
