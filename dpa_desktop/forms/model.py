@@ -87,6 +87,8 @@ class Question(Strict, frozen=True, kw_only=True):
     profile: str | None = None
     # Shown in the wizard only; answers never depend on it.
     placeholder: str = ""
+    # A boolean that must be answered "ja" (an "Akkoord" box): "nee" is refused in Dutch.
+    must_be_true: bool = False
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -286,6 +288,7 @@ class SubprocessorsTableBlock(BlockBase, tag="subprocessors_table", frozen=True,
 
 
 class SignatureLine(Strict, frozen=True, kw_only=True):
+    # Printed as written, punctuation included: "Datum:", "Namens deze", "(handtekening)".
     label: str
     value: str = ""
     # A line to write on instead of a value (the handwritten signature, a date).

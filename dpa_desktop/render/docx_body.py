@@ -133,12 +133,11 @@ def _signature(block: d.SignatureBlock, total: int) -> str:
         paras = [_para(_run(party.party, bold=True), keep_next=True)]
         for f in party.fields:
             if f.write_line:
-                paras.append(_para(_run(f"{f.label}:"), keep_next=True, after=3))
+                paras.append(_para(_run(f.label), keep_next=True, after=3))
                 paras.append(_para("", keep_next=True, border_bottom=True,
                                    before=22 if "andtekening" in f.label else 10, right=18))
             else:
-                text = f"{f.label}: {f.value}" if f.value else f"{f.label}:"
-                paras.append(_para(_run(text), keep_next=True, after=3))
+                paras.append(_para(_run(f.text), keep_next=True, after=3))
         out.append(_cell(width, "".join(paras)))
     out.append("</w:tr></w:tbl>")
     return "".join(out)

@@ -193,12 +193,11 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
     for party in parties:
         cells: list[Flowable] = [text_para(party.party, styles["sig_party"])]
         for f in party.fields:
-            label = f"{fonts.markup(f.label)}:"
             if f.write_line:
-                cells.append(para(label, styles["sig"]))
+                cells.append(text_para(f.label, styles["sig"]))
                 cells.append(_WriteLine(col_w - 18, 30 if "andtekening" in f.label else 16))
             else:
-                cells.append(para(f"{label} {fonts.markup(f.value)}", styles["sig"]))
+                cells.append(text_para(f.text, styles["sig"]))
             cells.append(Spacer(1, 5))
         columns.append(cells)
     grid = Table([columns], colWidths=[col_w] * len(parties), hAlign="LEFT",
