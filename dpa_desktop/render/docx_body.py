@@ -34,15 +34,19 @@ def style_id(name: str) -> str:
 
 
 def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    """A run; a tab is a ``w:tab`` and a line break a ``w:br`` (in a ``w:t`` Word shows them as spaces)."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
     out = ["<w:r>"]
     if props:
         out.append(f"<w:rPr>{props}</w:rPr>")
-    for i, part in enumerate(text.split("\t")):
-        if i:
-            out.append("<w:tab/>")
-        if part:
-            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    for j, line in enumerate(text.split("\n")):
+        if j:
+            out.append("<w:br/>")
+        for i, part in enumerate(line.split("\t")):
+            if i:
+                out.append("<w:tab/>")
+            if part:
+                out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
     out.append("</w:r>")
     return "".join(out)
 
