@@ -16,7 +16,7 @@ import msgspec
 from dpa_desktop import validation
 from dpa_desktop.errors import AnswersInvalid, FieldProblem
 from dpa_desktop.forms.model import FormSpec, Question
-from dpa_desktop.text import clean
+from dpa_desktop.text import answer as text_answer
 
 RETENTION_UNITS = ("dagen", "weken", "maanden", "jaar")
 MAX_INPUT = 100_000
@@ -178,7 +178,8 @@ def validate_value(question: Question, value: str | bool | None) -> str | bool |
     raw = value or ""
     if len(raw) > MAX_INPUT:
         raise ValueError(f"te lang: hoogstens {question.max_length} tekens")
-    stripped = clean(raw, multiline=question.type == "multiline") if raw else ""
+    # The one rule for typed text (text.py): normalised, or refused with the reason.
+    stripped = text_answer(raw, multiline=question.type == "multiline") if raw else ""
     if not stripped:
         if question.required:
             raise ValueError("dit veld is verplicht")
@@ -196,7 +197,7 @@ def validate_value(question: Question, value: str | bool | None) -> str | bool |
     validator = _VALIDATORS.get(question.type)
     if validator is not None:
         return validator(stripped)
-    return validation.text(raw, min_length=question.min_length, max_length=question.max_length,
+    return validation.text(stripped, min_length=question.min_length, max_length=question.max_length,
                            multiline=question.type == "multiline")
 
 

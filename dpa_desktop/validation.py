@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dpa_desktop.text import clean
+from dpa_desktop.text import answer
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -109,7 +109,8 @@ def format_date_nl(iso: str) -> str:
 
 
 def text(value: str, *, min_length: int | None, max_length: int, multiline: bool = False) -> str:
-    cleaned = clean(value, multiline=multiline)
+    """Free text under the rule of text.py, within the question's lengths."""
+    cleaned = answer(value, multiline=multiline)
     if min_length and len(cleaned) < min_length:
         raise ValueError(f"te kort: minstens {min_length} tekens")
     if len(cleaned) > max_length:
