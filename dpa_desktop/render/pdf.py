@@ -106,10 +106,10 @@ def _inline(spans: d.Inline, width: float | None = None, size: float = BODY_SIZE
         if width is not None:
             bold = span.bold
 
-            def fits(piece: str, bold: bool = bold) -> bool:
-                return fonts.width(piece, size, bold=bold) <= width
+            def width_of(piece: str, bold: bool = bold) -> float:
+                return fonts.width(piece, size, bold=bold)
 
-            shown = scripts.display(shown, fits)
+            shown = scripts.display(shown, width_of, width)
         text = fonts.markup(shown)
         if span.bold:
             text = f"<b>{text}</b>"

@@ -34,13 +34,13 @@ from collections.abc import Callable
 # symbols, arrows, mathematical operators, box drawing and geometric shapes.
 # Left out: CJK, Indic and South-East Asian scripts (no font shipped; see
 # resources/fonts/README.md), N'Ko, Lao and others that need shaping, emoji.
-_PRINTED_BLOCKS = (
+PRINTED_BLOCKS = (
     (0x0020, 0x007E), (0x00A0, 0x036F), (0x0370, 0x058F), (0x0590, 0x05FF), (0x0600, 0x06FF),
     (0x0750, 0x077F), (0x10A0, 0x10FF), (0x1D00, 0x1DBF), (0x1E00, 0x1FFF), (0x2000, 0x206F),
     (0x2070, 0x20CF), (0x2100, 0x23FF), (0x2460, 0x27BF), (0x27C0, 0x2BFF), (0x2C60, 0x2C7F),
     (0x2D00, 0x2D2F), (0x2E00, 0x2E7F), (0xA640, 0xA69F), (0xA700, 0xA7FF), (0xFB00, 0xFB4F),
 )
-_BLOCK_STARTS = [start for start, _ in _PRINTED_BLOCKS]
+_BLOCK_STARTS = [start for start, _ in PRINTED_BLOCKS]
 
 # Characters shown as colour pictures by default (Unicode's Emoji_Presentation) inside
 # the printed blocks; the rest of the emoji are above U+1F000, outside them.
@@ -60,6 +60,11 @@ ZWJ = "\u200d"
 ALLOWED_FORMAT = frozenset([ZWNJ, ZWJ])
 
 
+def printed_characters() -> list[str]:
+    """Every character the PDF prints (for tests and the documentation)."""
+    return [chr(code) for start, end in PRINTED_BLOCKS for code in range(start, end + 1) if printable(chr(code))]
+
+
 def is_emoji(ch: str) -> bool:
     code = ord(ch)
     return code in _EMOJI_PRESENTATION or code in _EMOJI_PARTS or 0x1F000 <= code <= 0x1FAFF
@@ -67,7 +72,7 @@ def is_emoji(ch: str) -> bool:
 
 def _in_printed_block(code: int) -> bool:
     i = bisect.bisect_right(_BLOCK_STARTS, code) - 1
-    return i >= 0 and code <= _PRINTED_BLOCKS[i][1]
+    return i >= 0 and code <= PRINTED_BLOCKS[i][1]
 
 
 def is_arabic(ch: str) -> bool:
@@ -207,15 +212,16 @@ def visual(chars: list[str], char_levels: list[int]) -> str:
     return "".join(out)
 
 
-def display(text: str, fits: Callable[[str], bool]) -> str:
+def display(text: str, width_of: Callable[[str], float], limit: float) -> str:
     """``text`` as a left-to-right paragraph prints it: every right-to-left run in display order.
 
     Left-to-right stretches stay as they are. Each right-to-left run is
-    reshaped, cut at its spaces into pieces for which ``fits`` holds (a word
-    that does not fit alone is cut between letters), and each piece is put in
-    display order with no-break spaces inside, the pieces in logical order
-    with a space between them: the paragraph's own line breaking can then only
-    break between pieces, and every line reads right.
+    reshaped, cut at its spaces into pieces at most ``limit`` wide (by
+    ``width_of``; a word wider than that alone is cut between letters), and each
+    piece is put in display order with no-break spaces inside, the pieces in
+    logical order with a space between them. The paragraph's own line breaking
+    can then only break between pieces, and no two pieces fit on one line, so
+    every line reads right.
     """
     if not needs_bidi(text):
         return text
@@ -229,15 +235,15 @@ def display(text: str, fits: Callable[[str], bool]) -> str:
         while j < n and (lv[j] > 0) == rtl:
             j += 1
         if rtl:
-            out.append(" ".join(_run_pieces(text[i:j], lv[i:j], fits)))
+            out.append(" ".join(_run_pieces(text[i:j], lv[i:j], width_of, limit)))
         else:
             out.append(text[i:j])
         i = j
     return "".join(out)
 
 
-def _run_pieces(run: str, run_levels: list[int], fits: Callable[[str], bool]) -> list[str]:
-    """A right-to-left run as display-order pieces that each fit a line."""
+def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float], limit: float) -> list[str]:
+    """A right-to-left run as display-order pieces that each fit a line, no two of them on one line."""
     # Shape per stretch of Arabic letters and their marks: those all share level 1, so the
     # lam-alef ligature (two letters become one form) keeps every level in place.
     chars: list[str] = []
@@ -256,49 +262,45 @@ def _run_pieces(run: str, run_levels: list[int], fits: Callable[[str], bool]) ->
             chars.append(run[k])
             char_levels.append(run_levels[k])
             k += 1
-    # Words (split at spaces, kept with the run's levels) grouped into pieces that fit.
-    words: list[tuple[int, int]] = []
-    start = 0
-    for idx, ch in enumerate(chars):
-        if ch == " ":
-            words.append((start, idx))
-            start = idx + 1
-    words.append((start, len(chars)))
+    widths = [width_of(ch) for ch in chars]
+    space = width_of(" ")
+    # Greedy: words (split at spaces) are added to the current piece while it fits.
     pieces: list[tuple[int, int]] = []
-    cur: tuple[int, int] | None = None
-    for a, b in words:
-        if cur is not None and fits(_show(chars, char_levels, cur[0], b)):
-            cur = (cur[0], b)
+    cur: tuple[int, int, float] | None = None  # start, end, width
+    start = 0
+    for end in [*(idx for idx, ch in enumerate(chars) if ch == " "), len(chars)]:
+        a, b = start, end
+        start = end + 1
+        word = sum(widths[a:b])
+        if cur is not None and cur[2] + space + word <= limit:
+            cur = (cur[0], b, cur[2] + space + word)
             continue
         if cur is not None:
-            pieces.append(cur)
-        cur = (a, b)
-        if not fits(_show(chars, char_levels, a, b)):
-            pieces.extend(_cut_word(chars, char_levels, a, b, fits))
-            cur = None
+            pieces.append(cur[:2])
+        if word <= limit:
+            cur = (a, b, word)
+            continue
+        # A word wider than a line: cut between letters (never before an accent); its last
+        # part may take the next words.
+        while a < b:
+            end_cut, total = a, 0.0
+            while end_cut < b and (end_cut == a or total + widths[end_cut] <= limit
+                                   or unicodedata.combining(chars[end_cut])):
+                total += widths[end_cut]
+                end_cut += 1
+            if end_cut < b:
+                pieces.append((a, end_cut))
+            else:
+                cur = (a, b, total)
+            a = end_cut
     if cur is not None:
-        pieces.append(cur)
+        pieces.append(cur[:2])
     return [_show(chars, char_levels, a, b) for a, b in pieces if b > a]
 
 
 def _joining(ch: str) -> bool:
     """A character of an Arabic word: a letter (bidi class AL) or a joiner."""
     return unicodedata.bidirectional(ch) == "AL" or ch in ALLOWED_FORMAT
-
-
-def _cut_word(chars: list[str], char_levels: list[int], a: int, b: int,
-              fits: Callable[[str], bool]) -> list[tuple[int, int]]:
-    """A word too wide for a line, cut into the longest fitting stretches (never before an accent)."""
-    out: list[tuple[int, int]] = []
-    while a < b:
-        end = a + 1
-        while end < b and (unicodedata.combining(chars[end]) or fits(_show(chars, char_levels, a, end + 1))):
-            end += 1
-        while end < b and unicodedata.combining(chars[end]):
-            end += 1
-        out.append((a, end))
-        a = end
-    return out
 
 
 def _show(chars: list[str], char_levels: list[int], a: int, b: int) -> str:
