@@ -41,15 +41,25 @@ _FILES = {
 }
 
 
+# Registered only when a document holds Hebrew or Arabic (``_register``): most never do.
+_ON_DEMAND = (ARABIC, ARABIC_BOLD, HEBREW, HEBREW_BOLD)
+
+
 @functools.cache
 def register_fonts() -> None:
-    """Register the faces and their families, once per process.
+    """Register Carlito's four faces and DejaVu Sans, once per process.
 
     A PDF embeds (a subset of) only the faces its text uses, so registering
-    all of them costs a little time and nothing in the file.
+    them costs a little time and nothing in the file.
     """
-    for name, file_name in _FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(paths.fonts_dir() / file_name)))
+    for name in _FILES:
+        if name not in _ON_DEMAND:
+            _register(name)
+
+
+@functools.cache
+def _register(name: str) -> None:
+    pdfmetrics.registerFont(TTFont(name, str(paths.fonts_dir() / _FILES[name])))
     # Registering maps a font's own name to itself for bold and italic too.
     _map_families()
 
@@ -71,6 +81,7 @@ _map_families()
 @functools.cache
 def _covered(font_name: str) -> frozenset[int]:
     register_fonts()
+    _register(font_name)
     font = pdfmetrics.getFont(font_name)
     return frozenset(font.face.charToGlyph)
 
@@ -113,11 +124,15 @@ def _script_font(ch: str) -> str | None:
 
 @functools.cache
 def font_for(ch: str) -> str | None:
-    """The first font that prints ``ch``: Carlito, the script's Noto face, DejaVu Sans; None if none has it."""
+    """The first font that prints ``ch``: Carlito, the script's Noto face, DejaVu Sans; None if none has it.
+
+    A Noto face it names is registered, with its bold face, so a paragraph may use it.
+    """
     code = ord(ch)
     script = _script_font(ch)
     for name in ((script, BODY, FALLBACK) if script else (BODY, FALLBACK)):
         if name is not None and code in _covered(name):
+            _register(face(name, bold=True))
             return name
     return None
 
