@@ -17,7 +17,7 @@ import msgspec
 from dpa_desktop import validation
 from dpa_desktop.errors import AnswersInvalid, FieldProblem
 from dpa_desktop.forms.model import FormSpec, Question, SubQuestion
-from dpa_desktop.text import clean
+from dpa_desktop.text import answer as text_answer
 
 RETENTION_UNITS = ("dagen", "weken", "maanden", "jaar")
 MAX_INPUT = 100_000
@@ -105,8 +105,10 @@ class Answers(msgspec.Struct, frozen=True):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise AnswersInvalid([FieldProblem("(bestand)", "Antwoordenbestand",
-                                               f"geen geldige JSON (regel {exc.lineno}: {exc.msg})")]) from exc
+            raise AnswersInvalid([FieldProblem(
+                "(bestand)", "Antwoordenbestand",
+                f"geen geldige JSON op regel {exc.lineno}, kolom {exc.colno}: {json_problem_nl(exc.msg)}",
+            )]) from exc
         return cls.from_json(data, form_id=form_id)
 
 
@@ -146,6 +148,32 @@ def _lists_from_json(raw: Any, problems: list[FieldProblem]) -> dict[str, tuple[
     return lists
 
 
+# The json module's messages (CPython's json.decoder and _json), said in Dutch.
+_JSON_PROBLEMS_NL = {
+    "Expecting value": "hier verwachtte ik een waarde (tekst tussen aanhalingstekens, een getal, "
+                       "true, false, null, een lijst of een object)",
+    "Expecting property name enclosed in double quotes": "hier verwachtte ik een naam tussen dubbele "
+                                                         "aanhalingstekens",
+    "Expecting ':' delimiter": "hier verwachtte ik een dubbele punt (:)",
+    "Expecting ',' delimiter": "hier verwachtte ik een komma (,)",
+    "Unterminated string starting at": "een tekst die niet wordt afgesloten met een aanhalingsteken",
+    "Invalid control character at": "een regeleinde of tab midden in een tekst; schrijf \\n of \\t",
+    "Invalid \\escape": "een ongeldige escape (\\) in een tekst",
+    "Invalid \\uXXXX escape": "een ongeldige \\u-escape in een tekst",
+    "Extra data": "er staat nog iets na het einde van de JSON",
+    "Illegal trailing comma before end of object": "een komma voor de sluitaccolade (})",
+    "Illegal trailing comma before end of array": "een komma voor de sluithaak (])",
+}
+
+
+def json_problem_nl(message: str) -> str:
+    """The json module speaks English; say its problems in Dutch."""
+    for english, dutch in _JSON_PROBLEMS_NL.items():
+        if message.startswith(english):
+            return dutch
+    return "ongeldige opmaak"
+
+
 def example_answers(spec: FormSpec) -> Answers:
     ex = spec.example
     return Answers(
@@ -174,23 +202,31 @@ def validate_value(question: Question | SubQuestion, value: str | bool | None) -
     """
     if question.type == "boolean":
         if value is None or value == "":
+            if isinstance(question, Question) and question.must_be_true:
+                raise ValueError("kies ja: zonder uw akkoord kan de overeenkomst niet worden opgesteld")
             if question.required:
                 raise ValueError("maak een keuze")
             return None
         if isinstance(value, bool):
-            return value
-        lowered = str(value).strip().lower()
-        if lowered in ("ja", "true", "1"):
-            return True
-        if lowered in ("nee", "false", "0"):
-            return False
-        raise ValueError("kies ja of nee")
+            answer = value
+        else:
+            lowered = str(value).strip().lower()
+            if lowered in ("ja", "true", "1"):
+                answer = True
+            elif lowered in ("nee", "false", "0"):
+                answer = False
+            else:
+                raise ValueError("kies ja of nee")
+        if isinstance(question, Question) and question.must_be_true and answer is not True:
+            raise ValueError("kies ja: zonder uw akkoord kan de overeenkomst niet worden opgesteld")
+        return answer
     if isinstance(value, bool):
         raise ValueError("verwacht tekst, geen ja/nee")
     raw = value or ""
     if len(raw) > MAX_INPUT:
         raise ValueError(f"te lang: hoogstens {question.max_length} tekens")
-    stripped = clean(raw, multiline=question.type == "multiline") if raw else ""
+    # The one rule for typed text (text.py): normalised, or refused with the reason.
+    stripped = text_answer(raw, multiline=question.type == "multiline") if raw else ""
     if not stripped:
         if question.required:
             raise ValueError("dit veld is verplicht")
@@ -208,7 +244,7 @@ def validate_value(question: Question | SubQuestion, value: str | bool | None) -
     validator = _VALIDATORS.get(question.type)
     if validator is not None:
         return validator(stripped)
-    return validation.text(raw, min_length=question.min_length, max_length=question.max_length,
+    return validation.text(stripped, min_length=question.min_length, max_length=question.max_length,
                            multiline=question.type == "multiline")
 
 

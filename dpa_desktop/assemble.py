@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from dpa_desktop import document as d
 from dpa_desktop.answers import Answers, Row, format_retention, normalised
 from dpa_desktop.forms import model as m
 from dpa_desktop.forms.loader import PLACEHOLDER
+from dpa_desktop.list_labels import item_label, next_style
 from dpa_desktop.validation import format_date_nl
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ARTICLE_NUMBER = re.compile(r"(\d+)")
-_LIST_STYLE = re.compile(r"([^\w\s]*)([aAi1])([^\w\s]*)")
 
 
 def printed_value(question: m.Question | m.SubQuestion, value: str | bool | None) -> str:
@@ -39,50 +40,6 @@ def placeholder_values(spec: m.FormSpec, answers: Answers) -> dict[str, str]:
             for q in spec.questions if q.type != "list"}
 
 
-def _item_label(style: str, index: int) -> str:
-    """Label of the index-th (0-based) item in a list style like 'a.', 'a)', 'i.', '1.'."""
-    if style in ("-", "•", "‐", "–", "*", "▪"):
-        return style
-    # Punctuation around the counter is kept as the source prints it: "(a)", "a.)", "1)".
-    parsed = _LIST_STYLE.fullmatch(style)
-    if parsed is None:
-        raise ValueError(f"unknown list style {style!r}")
-    prefix, kind, suffix = parsed.groups()
-    if kind == "a":
-        core = _letters(index)
-    elif kind == "A":
-        core = _letters(index).upper()
-    elif kind == "i":
-        core = _roman(index + 1)
-    elif kind == "1":
-        core = str(index + 1)
-    else:
-        raise ValueError(f"unknown list style {style!r}")
-    return prefix + core + suffix
-
-
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
-
-
-def _roman(n: int) -> str:
-    table = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-    out = ""
-    for value, sym in table:
-        while n >= value:
-            out += sym
-            n -= value
-    return out
-
-
-_NEXT_STYLE = {"a.": "i.", "a)": "i)", "1.": "a.", "i.": "-", "-": "-", "•": "-"}
-
-
 class _Assembler:
     def __init__(self, spec: m.FormSpec, answers: Answers) -> None:
         self.spec = spec
@@ -99,9 +56,10 @@ class _Assembler:
         return PLACEHOLDER.sub(lambda mt: self.values.get(mt.group(1), ""), text)
 
     def spans(self, text: str) -> d.Inline:
-        filled = self.fill(text)
-        parts = _BOLD.split(filled)
-        spans = [d.Span(p, bold=bool(i % 2)) for i, p in enumerate(parts) if p]
+        """The form's ``**bold**`` markup is read before the answers go in, so
+        an answer prints exactly as typed, asterisks included."""
+        parts = _BOLD.split(text)
+        spans = [d.Span(filled, bold=bool(i % 2)) for i, p in enumerate(parts) if (filled := self.fill(p))]
         return tuple(spans) or (d.Span(""),)
 
     # ---- conditions
@@ -139,10 +97,10 @@ class _Assembler:
                 text, sub = item.text, item.items
             else:
                 text, sub = item, ()
-            self.blocks.append(d.NumberedParagraph(_item_label(style, index), self.spans(text), level))
+            self.blocks.append(d.NumberedParagraph(item_label(style, index), self.spans(text), level))
             index += 1
             if sub:
-                self.items(sub, _NEXT_STYLE.get(style, "-"), min(level + 1, 3))
+                self.items(sub, next_style(style), min(level + 1, 3))
 
     def restart(self, number: str | None, text: str) -> None:
         if number is not None:
@@ -291,10 +249,11 @@ def build_document(spec: m.FormSpec, answers: Answers) -> d.Document:
     )
 
 
-def output_name(spec: m.FormSpec, answers: Answers) -> str:
-    """A file name (no extension) safe on Windows: no reserved characters or names."""
+def output_name(spec: m.FormSpec, answers: Answers, directory: Path | None = None) -> str:
+    """A file name (no extension) safe on Windows: no reserved characters or names, and
+    short enough for the file system (and, on Windows, for a path in ``directory``)."""
     values = placeholder_values(spec, normalised(spec, answers))
     name = PLACEHOLDER.sub(lambda mt: values.get(mt.group(1), ""), spec.document.filename)
     from dpa_desktop.platform import safe_filename
 
-    return safe_filename(name)
+    return safe_filename(name, directory=directory)

@@ -78,10 +78,18 @@ class Table(msgspec.Struct, frozen=True, tag=True):
 
 
 class SignatureField(msgspec.Struct, frozen=True):
+    """A line of a signature column: the label as the form writes it ("Datum:",
+    "Namens deze", "(handtekening)"), then the value."""
+
     label: str
     value: str
     # True: print a line to write on (signature, handwritten date) after the label.
     write_line: bool = False
+
+    @property
+    def text(self) -> str:
+        """The line as printed when it has no line to write on."""
+        return f"{self.label} {self.value}" if self.label and self.value else self.label or self.value
 
 
 class SignatureParty(msgspec.Struct, frozen=True):
@@ -143,5 +151,5 @@ class Document(msgspec.Struct, frozen=True):
                 for party in block.parties:
                     out.append(party.party)
                     for f in party.fields:
-                        out.append(f"{f.label}: {f.value}" if f.value else f"{f.label}:")
+                        out.append(f.label if f.write_line else f.text)
         return out

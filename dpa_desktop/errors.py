@@ -59,6 +59,10 @@ class FormFileError(DpaError):
         return "\n".join(lines)
 
 
+class OutputError(DpaError):
+    """The documents could not be written where asked; nothing was left half-written."""
+
+
 class UnknownForm(DpaError):
     def __init__(self, form_id: str, known: list[str]) -> None:
         self.form_id = form_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dpa_desktop.text import clean
+from dpa_desktop.text import answer
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -21,9 +21,11 @@ _DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
 def kvk(value: str) -> str:
-    digits = value.replace(" ", "").replace(".", "")
+    """Eight digits, with at most spaces between them: a dot or dash means something else was typed."""
+    digits = value.replace(" ", "")
     if not digits.isascii() or not digits.isdigit() or len(digits) != 8:
-        raise ValueError("een KvK-nummer bestaat uit precies 8 cijfers, bijvoorbeeld 12345678")
+        raise ValueError("een KvK-nummer bestaat uit precies 8 cijfers (alleen cijfers en spaties), "
+                         "bijvoorbeeld 12345678")
     return digits
 
 
@@ -56,17 +58,28 @@ def email(value: str) -> str:
     return str(result.normalized)
 
 
+PHONE_HINT = "bijvoorbeeld 020-1234567, 06-12345678 of internationaal +32 2 123 45 67"
+
+
 def phone(value: str) -> str:
-    """A Dutch phone number, or an international one written with +."""
+    """A Dutch phone number, or an international one written with + (or 00).
+
+    A Dutch number must be in use (libphonenumber's number plan); a foreign one
+    needs only the right length for its country: the tables do not know every
+    range in use abroad, and refusing a correctly written Belgian number helps no one.
+    """
     import phonenumbers
 
     raw = value.strip()
+    problem = f"geen geldig telefoonnummer; {PHONE_HINT}"
     try:
         number = phonenumbers.parse(raw, "NL")
     except phonenumbers.NumberParseException:
-        raise ValueError("geen geldig telefoonnummer, bijvoorbeeld 020-1234567 of 06-12345678") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("geen geldig telefoonnummer, bijvoorbeeld 020-1234567 of 06-12345678")
+        raise ValueError(problem) from None
+    valid = (phonenumbers.is_valid_number(number) if number.country_code == 31
+             else phonenumbers.is_possible_number(number))
+    if not valid:
+        raise ValueError(problem)
     if number.country_code == 31:
         return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
@@ -96,7 +109,8 @@ def format_date_nl(iso: str) -> str:
 
 
 def text(value: str, *, min_length: int | None, max_length: int, multiline: bool = False) -> str:
-    cleaned = clean(value, multiline=multiline)
+    """Free text under the rule of text.py, within the question's lengths."""
+    cleaned = answer(value, multiline=multiline)
     if min_length and len(cleaned) < min_length:
         raise ValueError(f"te kort: minstens {min_length} tekens")
     if len(cleaned) > max_length:

@@ -156,6 +156,19 @@ def _semantic_findings(
             add(("questions", i, "options"), "een keuzevraag heeft opties nodig")
         if q.type != "choice" and q.options:
             add(("questions", i, "options"), "alleen een keuzevraag heeft opties")
+        if q.must_be_true and q.type != "boolean":
+            add(("questions", i, "must_be_true"), "alleen een ja/nee-vraag (type: boolean) kan 'must_be_true' hebben")
+
+    from dpa_desktop.list_labels import describe_styles, is_style
+
+    if not is_style(spec.document.item_style):
+        add(("document", "item_style"), f"onbekende lijststijl '{spec.document.item_style}'; kies {describe_styles()}")
+    for i, block in enumerate(spec.body):
+        style = (block.style if isinstance(block, m.ListBlock)
+                 else block.item_style if isinstance(block, m.ClauseBlock) else None)
+        if style is not None and not is_style(style):
+            key = "style" if isinstance(block, m.ListBlock) else "item_style"
+            add(("body", i, key), f"onbekende lijststijl '{style}'; kies {describe_styles()}")
 
     for i, s in enumerate(spec.services):
         for j, pid in enumerate(s.subprocessors):
@@ -186,6 +199,13 @@ def _semantic_findings(
             add(loc, "een voorwaarde heeft precies één van: answer, service, any_service, all, any, not")
         if "answer" in cond and cond["answer"] not in question_ids:
             add((*loc, "answer"), _unknown("vraag", str(cond["answer"]), question_ids))
+        elif "equals" in cond:
+            if "answer" not in cond:
+                add((*loc, "equals"), "'equals' hoort bij 'answer': welke vraag moet deze waarde hebben?")
+            else:
+                problem = _never_equal(spec.question(cond["answer"]), cond["equals"])
+                if problem:
+                    add((*loc, "equals"), problem)
         for sid in [cond.get("service"), *(cond.get("any_service") or [])]:
             if sid is not None and sid not in service_ids:
                 add((*loc, "service"), _unknown("dienst", str(sid), service_ids))
@@ -225,15 +245,15 @@ def _semantic_findings(
     from dpa_desktop.answers import example_answers, validate_answers
 
     list_ids = {q.id for q in spec.list_questions()}
-    for problem in validate_answers(spec, example_answers(spec)):
-        qid, _, cell = problem.field.partition(".")
+    for invalid in validate_answers(spec, example_answers(spec)):
+        qid, _, cell = invalid.field.partition(".")
         if qid in list_ids:  # at the row and the cell: "example.lists.subverwerkers[2].land"
             row_no, _, sub_id = cell.partition(".")
             at: Loc = ("example", "lists", qid) + ((int(row_no) - 1,) if row_no.isdigit() else ()) \
                 + ((sub_id,) if sub_id else ())
-            add(at, f"voorbeeldantwoord ongeldig: {problem}")
+            add(at, f"voorbeeldantwoord ongeldig: {invalid}")
         else:
-            add(("example",), f"voorbeeldantwoord ongeldig: {problem}")
+            add(("example",), f"voorbeeldantwoord ongeldig: {invalid}")
     if set(spec.example.services) != set(service_ids):
         add(("example", "services"), "het voorbeeld moet elke dienst afnemen")
     if not findings:
@@ -472,6 +492,25 @@ def _clause_problems(spec: m.FormSpec, answers: Any) -> Iterable[tuple[Loc, str]
             yield ("art28", letter), f"artikel '{article}' staat niet in de tekst van de overeenkomst"
 
 
+def _never_equal(question: m.Question, value: Any) -> str | None:
+    """Why ``equals: value`` can never hold for an answer to ``question``, or None."""
+    if question.type == "list":
+        return None  # a list cannot be compared at all: _list_findings says so
+    if question.type == "boolean":
+        if not isinstance(value, bool):
+            return (f"vraag '{question.id}' is een ja/nee-vraag: 'equals' moet true of false zijn "
+                    f"(zonder aanhalingstekens), niet '{value}'")
+        return None
+    if question.type == "choice":
+        allowed = [o.value for o in question.options]
+        if value not in allowed:
+            return f"vraag '{question.id}' heeft geen optie '{value}'; kies uit: {', '.join(allowed)}"
+        return None
+    if not isinstance(value, str):
+        return f"vraag '{question.id}' heeft een tekst als antwoord: 'equals' moet tekst zijn"
+    return None
+
+
 _YAML_PROBLEMS_NL = {
     "did not find expected key": "verwachtte hier een sleutel (controleer het inspringen)",
     "did not find expected node content": "verwachtte hier een waarde",
@@ -605,6 +644,9 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
         raise FormFileError(file, [Finding(file, line, "(bestand)", f"geen geldige YAML: {problem}")]) from exc
     if not isinstance(raw, dict):
         raise FormFileError(file, [Finding(file, 1, "(bestand)", "verwacht een mapping op het hoogste niveau")])
+    duplicates = _duplicate_keys(root, file)
+    if duplicates:
+        raise FormFileError(file, duplicates)
     tagged, problems = _tagged(raw)
     tag_findings = [strict.finding(p, root, file) for p in problems]
     try:
@@ -618,6 +660,31 @@ def _parse(data: bytes, file: str, stem: str) -> m.FormSpec:
     if findings:
         raise FormFileError(file, findings)
     return spec
+
+
+def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Finding]:
+    """A key written twice in one mapping: YAML keeps the last silently, so the
+    first would be ignored without a word."""
+    import yaml
+
+    from dpa_desktop.forms.strict import field_path
+
+    findings: list[Finding] = []
+    todo: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())] if root is not None else []
+    while todo:
+        node, loc = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                name = str(key.value)
+                if name in seen:
+                    findings.append(Finding(file, key.start_mark.line + 1, field_path((*loc, name)),
+                                            f"sleutel '{name}' staat twee keer in dezelfde mapping"))
+                seen.add(name)
+                todo.append((value, (*loc, name)))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend((item, (*loc, i)) for i, item in enumerate(node.value))
+    return sorted(findings, key=lambda f: f.line or 0)
 
 
 def load_form_by_id(form_id: str, directory: Path | None = None) -> m.FormSpec:

@@ -113,6 +113,8 @@ class Question(Strict, frozen=True, kw_only=True):
     profile: str | None = None
     # Shown in the wizard only; answers never depend on it.
     placeholder: str = ""
+    # A boolean that must be answered "ja" (an "Akkoord" box): "nee" is refused in Dutch.
+    must_be_true: bool = False
     # ---- type "list" only: rows the user types, each answering ``fields``.
     # What one row is called in messages: "Subverwerker 2 – land: ...".
     item_label: str | None = None
@@ -443,6 +445,7 @@ class ListTableBlock(BlockBase, tag="list_table", frozen=True, kw_only=True):
 
 
 class SignatureLine(Strict, frozen=True, kw_only=True):
+    # Printed as written, punctuation included: "Datum:", "Namens deze", "(handtekening)".
     label: str
     value: str = ""
     # A line to write on instead of a value (the handwritten signature, a date).

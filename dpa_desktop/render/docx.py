@@ -261,17 +261,27 @@ def _text_width(document: Any) -> Emu:
     return Emu(section.page_width - section.left_margin - section.right_margin)
 
 
+# python-docx refuses a core property (title, subject, author) longer than this.
+PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    """A document property within python-docx's limit; a 300-character organisation name in the
+    subject is cut with an ellipsis there (the document's own text prints it whole)."""
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
 def render_docx(doc: d.Document, path: Path | IO[bytes]) -> None:
     """Write the DOCX to ``path`` or a binary stream (the caller makes a file write atomic)."""
     template = template_path()
     document = docx.Document(str(template) if template.is_file() else io.BytesIO(build_template()))
     _set_header(document, doc.header)
     props = document.core_properties
-    props.title = doc.title
-    props.subject = doc.subject
-    props.author = doc.author
-    props.keywords = doc.keywords
-    props.last_modified_by = doc.author
+    props.title = _property(doc.title)
+    props.subject = _property(doc.subject)
+    props.author = _property(doc.author)
+    props.keywords = _property(doc.keywords)
+    props.last_modified_by = _property(doc.author)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     props.created = now
     props.modified = now

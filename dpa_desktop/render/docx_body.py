@@ -34,15 +34,19 @@ def style_id(name: str) -> str:
 
 
 def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    """A run; a tab is a ``w:tab`` and a line break a ``w:br`` (in a ``w:t`` Word shows them as spaces)."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
     out = ["<w:r>"]
     if props:
         out.append(f"<w:rPr>{props}</w:rPr>")
-    for i, part in enumerate(text.split("\t")):
-        if i:
-            out.append("<w:tab/>")
-        if part:
-            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    for j, line in enumerate(text.split("\n")):
+        if j:
+            out.append("<w:br/>")
+        for i, part in enumerate(line.split("\t")):
+            if i:
+                out.append("<w:tab/>")
+            if part:
+                out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
     out.append("</w:r>")
     return "".join(out)
 
@@ -133,12 +137,11 @@ def _signature(block: d.SignatureBlock, total: int) -> str:
         paras = [_para(_run(party.party, bold=True), keep_next=True)]
         for f in party.fields:
             if f.write_line:
-                paras.append(_para(_run(f"{f.label}:"), keep_next=True, after=3))
+                paras.append(_para(_run(f.label), keep_next=True, after=3))
                 paras.append(_para("", keep_next=True, border_bottom=True,
                                    before=22 if "andtekening" in f.label else 10, right=18))
             else:
-                text = f"{f.label}: {f.value}" if f.value else f"{f.label}:"
-                paras.append(_para(_run(text), keep_next=True, after=3))
+                paras.append(_para(_run(f.text), keep_next=True, after=3))
         out.append(_cell(width, "".join(paras)))
     out.append("</w:tr></w:tbl>")
     return "".join(out)

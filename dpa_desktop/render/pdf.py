@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 
 from dpa_desktop import document as d
-from dpa_desktop.render import fonts
+from dpa_desktop.render import fonts, scripts
 from dpa_desktop.text import xml_escape as escape
 
 INK = colors.HexColor("#1a1a1a")
@@ -87,21 +87,81 @@ def para(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Parag
     return Paragraph(markup, style, bulletText=bullet)
 
 
-def text_para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped, fallback font where needed)."""
-    return para(fonts.markup(text), style)
+def text_para(text: str, style: ParagraphStyle) -> Flowable:
+    """A paragraph of plain text (escaped, each character in a font that has it)."""
+    return inline_para((d.Span(text),), style)
 
 
-def _inline(spans: d.Inline) -> str:
+def inline_para(spans: d.Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
+    """A paragraph of spans; one holding right-to-left text is laid out for the width it gets."""
+    if any(scripts.needs_bidi(span.text) for span in spans):
+        return _BidiParagraph(spans, style, bullet)
+    return para(_inline(spans), style, bullet)
+
+
+def _inline(spans: d.Inline, width: float | None = None, size: float = BODY_SIZE) -> str:
     out = []
     for span in spans:
-        text = fonts.markup(span.text)
+        shown = span.text
+        if width is not None:
+            bold = span.bold
+
+            def width_of(piece: str, bold: bool = bold) -> float:
+                return fonts.width(piece, size, bold=bold)
+
+            shown = scripts.display(shown, width_of, width)
+        text = fonts.markup(shown)
         if span.bold:
             text = f"<b>{text}</b>"
         if span.italic:
             text = f"<i>{text}</i>"
         out.append(text)
     return "".join(out)
+
+
+class _BidiParagraph(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A paragraph with Hebrew or Arabic in it, laid out once its width is known.
+
+    Right-to-left runs are put in display order in pieces no wider than the
+    line (``scripts.display``), so the paragraph is made only when platypus
+    asks for it at a width; it then behaves as that Paragraph.
+    """
+
+    def __init__(self, spans: d.Inline, style: ParagraphStyle, bullet: str | None) -> None:
+        super().__init__()
+        self.spans = spans
+        self.style = style
+        self.bullet = bullet
+        self.keepWithNext = getattr(style, "keepWithNext", 0)
+        self._para: Paragraph | None = None
+        self._width = -1.0
+
+    def _at(self, avail_width: float) -> Paragraph:
+        if self._para is None or self._width != avail_width:
+            style = self.style
+            line = avail_width - style.leftIndent - style.rightIndent - max(style.firstLineIndent, 0)
+            self._para = para(_inline(self.spans, max(line, 1.0), style.fontSize), style, self.bullet)
+            self._width = avail_width
+        return self._para
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = self._at(avail_width).wrap(avail_width, avail_height)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts: list[Flowable] = self._at(avail_width).split(avail_width, avail_height)
+        return parts
+
+    def draw(self) -> None:
+        assert self._para is not None
+        self._para.drawOn(self.canv, 0, 0)
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:  # reportlab's name
+        return float(self.style.spaceAfter)
 
 
 class _Pages:
@@ -123,13 +183,30 @@ class _Pages:
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         if self.header:
-            canvas.setFillColor(MUTED)
-            canvas.setFont(fonts.BODY, 8.5)
-            canvas.drawString(MARGIN_L, PAGE_H - 14 * mm, self.header)
-            canvas.line(MARGIN_L, PAGE_H - 15.5 * mm, PAGE_W - MARGIN_R, PAGE_H - 15.5 * mm)
+            flowable, extra = header_flowable(self.header)
+            rule = PAGE_H - 15.5 * mm - extra
+            flowable.drawOn(canvas, MARGIN_L, rule + 1.5 * mm - HEADER_DESCENT)
+            canvas.line(MARGIN_L, rule, PAGE_W - MARGIN_R, rule)
         canvas.line(MARGIN_L, 14.5 * mm, PAGE_W - MARGIN_R, 14.5 * mm)
         canvas.doForm(_footer_form(self.count))
         canvas.restoreState()
+
+
+HEADER_STYLE = ParagraphStyle("header", fontName=fonts.BODY, fontSize=8.5, leading=10.5, textColor=MUTED,
+                              alignment=TA_LEFT)
+# How far the last line's baseline sits above the paragraph's bottom edge.
+HEADER_DESCENT = HEADER_STYLE.leading - HEADER_STYLE.fontSize
+
+
+def header_flowable(header: str) -> tuple[Flowable, float]:
+    """The running header wrapped to the text width, and how much taller than one line it is.
+
+    One line sits where it always did (its baseline 14 mm from the top); every
+    further line moves the rule and the text frame down by a line.
+    """
+    flowable = text_para(header, HEADER_STYLE)
+    _, height = flowable.wrap(FRAME_W, PAGE_H)
+    return flowable, max(height - HEADER_STYLE.leading, 0.0)
 
 
 def _footer_form(page: int) -> str:
@@ -193,12 +270,11 @@ def _signature(block: d.SignatureBlock, styles: dict[str, ParagraphStyle]) -> Fl
     for party in parties:
         cells: list[Flowable] = [text_para(party.party, styles["sig_party"])]
         for f in party.fields:
-            label = f"{fonts.markup(f.label)}:"
             if f.write_line:
-                cells.append(para(label, styles["sig"]))
+                cells.append(text_para(f.label, styles["sig"]))
                 cells.append(_WriteLine(col_w - 18, 30 if "andtekening" in f.label else 16))
             else:
-                cells.append(para(f"{label} {fonts.markup(f.value)}", styles["sig"]))
+                cells.append(text_para(f.text, styles["sig"]))
             cells.append(Spacer(1, 5))
         columns.append(cells)
     grid = Table([columns], colWidths=[col_w] * len(parties), hAlign="LEFT",
@@ -245,7 +321,7 @@ def _story(doc: d.Document) -> list[Flowable]:
         elif isinstance(block, d.Paragraph):
             key = "small" if block.small else {"left": "body_left", "center": "body_center",
                                                 "justify": "body"}[block.align]
-            story.append(para(_inline(block.spans), styles[key]))
+            story.append(inline_para(block.spans, styles[key]))
         elif isinstance(block, d.NumberedParagraph):
             indent = INDENT[block.level]
             bullet_indent = 0.0 if block.level == 1 else INDENT[block.level - 1]
@@ -258,7 +334,7 @@ def _story(doc: d.Document) -> list[Flowable]:
                     f"num{block.level}", parent=styles["body"], leftIndent=indent,
                     bulletIndent=bullet_indent, bulletFontName=bullet_font, bulletFontSize=BODY_SIZE)
             bullet = escape(label) if label else None
-            story.append(para(_inline(block.spans), style, bullet))
+            story.append(inline_para(block.spans, style, bullet))
         elif isinstance(block, d.Table):
             story.append(_table(block, styles))
         elif isinstance(block, d.SignatureBlock):
@@ -285,6 +361,8 @@ def build_pdf(out: IO[bytes], story: list[Flowable], info: PdfInfo, *, header: s
     SHA-256 means something.
     """
     fonts.register_fonts()
+    if header:
+        frame_top += header_flowable(header)[1]
     template = BaseDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=frame_top,
         bottomMargin=MARGIN_B, title=info.title, author=info.author, subject=info.subject,
