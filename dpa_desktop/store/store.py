@@ -48,6 +48,7 @@ from dpa_desktop.store.errors import (
     StoreLocked,
     StoreMissing,
 )
+from dpa_desktop.store.external import ExternalEntry, RegisterFields
 from dpa_desktop.store.keys import KeyBackend, default_backend
 from dpa_desktop.store.register import (
     Agreement,
@@ -430,6 +431,32 @@ class Store:
             register.update(self._conn, self._cipher, agreement_id, notes=notes,
                             review_on=review_on, signatories=signatories)
         self._index.reload_one(self._conn, self._cipher, agreement_id)
+
+    def record_external(self, entry: ExternalEntry, scan: Path | None = None) -> int:
+        """Record an agreement not made here (``external.parse_entry`` checks one), as signed.
+
+        The practice's name from the profile goes with it, like the organisation
+        of an agreement made here.
+        """
+        organisation = self.load_profile().get("organisatie_naam", "")
+        aid = register.record_external(self._conn, self._cipher, entry,
+                                       organisation=organisation, scan=scan)
+        self._index.reload_one(self._conn, self._cipher, aid)
+        return aid
+
+    def edit_agreement(self, agreement_id: int, fields: RegisterFields,
+                       scan: Path | None = None) -> bool:
+        """Correct an agreement's fields and/or its scan; the change goes into its history.
+
+        ``fields`` is the whole new state: an ExternalEntry for an external
+        agreement, RegisterFields (dates, note) for one made here; build it from
+        ``Agreement.register_fields()`` or ``external.parse_changes``. False when
+        nothing changed.
+        """
+        with self._agreement_checks(agreement_id):
+            changed = register.edit(self._conn, self._cipher, agreement_id, fields, scan=scan)
+        self._index.reload_one(self._conn, self._cipher, agreement_id)
+        return changed
 
     def document_bytes(self, agreement_id: int, kind: DocumentKind) -> bytes:
         with self._agreement_checks(agreement_id):
