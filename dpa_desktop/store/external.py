@@ -183,6 +183,7 @@ SUB_KEYS = ("naam", "land", "buiten_eer")
 REGISTER_KEYS = ("ondertekend", "einde", "herbeoordeling", "notitie")
 
 LABELS: dict[str, str] = {
+    "(bestand)": "JSON-bestand",
     "verwerker": "Verwerker",
     "verwerker.naam": "Verwerker – naam",
     "verwerker.kvk": "Verwerker – KvK-nummer",
@@ -206,13 +207,21 @@ SUB_LABELS = {"naam": "naam", "land": "land", "buiten_eer": "buiten de EER"}
 
 
 def field_label(field: str) -> str:
-    """The Dutch name of a field id ("subverwerkers[1].land" -> "Subverwerker 2 – land")."""
-    match = re.fullmatch(r"subverwerkers\[(\d+)\](?:\.(\w+))?", field)
+    """The Dutch name of a field id ("subverwerkers[1].land" -> "Subverwerker 2 – land");
+    a key this shape does not know is quoted ("Verwerker – veld 'kvkk'")."""
+    if field in LABELS:
+        return LABELS[field]
+    match = re.fullmatch(r"subverwerkers\[(\d+)\](?:\.(.*))?", field, re.S)
     if match:
         name = f"Subverwerker {int(match.group(1)) + 1}"
         key = match.group(2)
-        return f"{name} – {SUB_LABELS.get(key, key)}" if key else name
-    return LABELS.get(field, f"Veld '{field}'")
+        if key is None:
+            return name
+        return f"{name} – {SUB_LABELS[key]}" if key in SUB_LABELS else f"{name} – veld '{key}'"
+    head, dot, key = field.partition(".")
+    if dot and head in ("verwerker", "datalek"):
+        return f"{LABELS[head]} – veld '{key}'"
+    return f"Veld '{field}'"
 
 
 class _Problems:

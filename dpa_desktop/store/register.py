@@ -609,6 +609,12 @@ class _Scan:
     media: str
 
 
+def check_scan(scan: Path) -> None:
+    """DpaError in Dutch when ``scan`` cannot be stored (missing, too large, not a PDF or
+    image); lets a caller refuse before it writes anything."""
+    _check_scan(scan)
+
+
 def _check_scan(scan: Path) -> _Scan:
     try:
         size = scan.stat().st_size
