@@ -520,13 +520,18 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
 def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: Answers,
            docx: bytes, pdf: bytes, *, draft_id: int | None = None,
            today: date | None = None) -> int:
-    """A generated agreement enters the register as a concept, with its two documents."""
+    """A generated agreement enters the register as a concept, with its two documents and
+    the subprocessors it names for the services taken."""
     clean = normalised(spec, answers)
     created = today or date.today()
     organisation = _profile_value(spec, clean, "organisatie_naam")
     service_names = [spec.service(s).name for s in clean.services]
     subs = []
-    for sub in spec.subprocessors_for(clean.services):
+    # The subprocessors of the services taken, and those the agreement names without
+    # tying them to a service (they serve the whole agreement).
+    claimed = {pid for service in spec.services for pid in service.subprocessors}
+    general = [p for p in spec.subprocessors if p.id not in claimed]
+    for sub in [*spec.subprocessors_for(clean.services), *general]:
         uses = [spec.service(s).name for s in clean.services
                 if sub.id in spec.service(s).subprocessors]
         # A country the agreement does not give is stored empty, its EEA status unknown.

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dpa_desktop import paths, platform
 from dpa_desktop.answers import Answers
@@ -58,6 +58,9 @@ from dpa_desktop.store.register import (
     Signatory,
     SubprocessorUse,
 )
+
+if TYPE_CHECKING:
+    from dpa_desktop.forms.loader import LoadedForms
 
 RECOVERY_FILE = folder.RECOVERY_FILE
 Progress = Callable[[int, int], None]
@@ -486,24 +489,35 @@ class Store:
 
     # ------------------------------------------------------------------ export and backup
 
-    def export_csv(self, path: Path) -> list[DamagedRecord]:
-        """The register as CSV; returns the damaged records that were left out (see
-        ``damaged_records``)."""
+    def export_csv(self, path: Path, forms: LoadedForms | None = None) -> list[DamagedRecord]:
+        """The overview as CSV, the same columns as ``export_pdf``; returns the damaged
+        records that were left out (see ``damaged_records``). ``forms``: the installed
+        forms (loaded when not given), for the details of agreements made here."""
         from dpa_desktop.store import export
 
-        rows = self._export_rows()
+        rows = export.overview_rows(self._export_rows(), forms or _load_forms())
         _write_out(path, export.csv_bytes(rows), "Het exporteren naar")
         return self.damaged_records()
 
-    def export_pdf(self, path: Path) -> list[DamagedRecord]:
-        """The register as a PDF overview, naming damaged agreements it leaves out."""
+    def export_pdf(self, path: Path, forms: LoadedForms | None = None) -> list[DamagedRecord]:
+        """The "Overzicht verwerkers en verwerkersovereenkomsten" on A4 landscape, with the
+        practice's name (from the profile) and the date, naming damaged agreements it
+        leaves out."""
         from dpa_desktop.store import export
 
-        rows = self._export_rows()
+        rows = export.overview_rows(self._export_rows(), forms or _load_forms())
         overview = self.subprocessor_overview()
         damaged = [d for d in self.damaged_records() if d.table == "agreements"]
-        _write_out(path, export.pdf_bytes(rows, overview, damaged), "Het exporteren naar")
+        _write_out(path, export.pdf_bytes(rows, overview, damaged, practice=self.practice_name()),
+                   "Het exporteren naar")
         return self.damaged_records()
+
+    def practice_name(self) -> str:
+        """The practice's name: from the profile, else from the newest agreement."""
+        name = self.load_profile().get("organisatie_naam", "")
+        if name:
+            return name
+        return next((s.organisation for s in self.list_agreements() if s.organisation), "")
 
     def _export_rows(self) -> list[Agreement]:
         out = []
@@ -529,6 +543,12 @@ class Store:
                                  self.schema_version, path, self.data_dir, progress)
         except OSError as exc:
             raise StoreIOError(f"Het schrijven van de reservekopie naar {path}", exc) from exc
+
+
+def _load_forms() -> LoadedForms:
+    from dpa_desktop.forms.loader import load_forms
+
+    return load_forms()
 
 
 def _suffix(kind: DocumentKind, scan_type: str | None) -> str:
