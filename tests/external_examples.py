@@ -11,6 +11,27 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+# One agreement with every field, as a practice manager fills it in.
+EXAMPLE: dict[str, Any] = {
+    "verwerker": {"naam": "Zorgdomein B.V.", "kvk": "34118923", "plaats": "Utrecht",
+                  "land": "NL"},
+    "dienst": "Verwijzen naar ziekenhuizen en laboratoria",
+    "persoonsgegevens": ["NAW-gegevens", "Verwijsbrieven", "Medische gegevens"],
+    "gezondheidsgegevens": True,
+    "bsn": True,
+    "ondertekend": "2024-03-01",
+    "einde": "onbepaalde tijd",
+    "herbeoordeling": "2025-03-01",
+    "datalek": {"email": "privacy@zorgdomein.example", "telefoon": "030 123 4567",
+                "termijn": 24},
+    "subverwerkers": [
+        {"naam": "Microsoft Ireland", "land": "IE", "buiten_eer": "nee"},
+        {"naam": "Twilio", "land": "US", "buiten_eer": "ja"},
+        {"naam": "Backupbedrijf", "land": "", "buiten_eer": "onbekend"},
+    ],
+    "notitie": "Getekend via het portaal van de leverancier",
+}
+
 # name, place, service, categories, health data, BSN, deadline, subprocessors
 _PROCESSORS: tuple[tuple[str, str, str, tuple[str, ...], bool, bool, Any,
                          tuple[tuple[str, str, str], ...]], ...] = (

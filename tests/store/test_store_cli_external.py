@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_store_external import EXAMPLE
 
 from dpa_desktop.cli import main
 from dpa_desktop.errors import AnswersInvalid
 from dpa_desktop.store import Store
 from dpa_desktop.store.external import LABELS, entry_json, parse_entry
+from tests.external_examples import EXAMPLE
 
 
 def _write(tmp_path: Path, data: Any, name: str = "overeenkomst.json") -> Path:

@@ -21,26 +21,7 @@ from dpa_desktop.store.external import (
     parse_changes,
     parse_entry,
 )
-
-EXAMPLE: dict[str, Any] = {
-    "verwerker": {"naam": "Zorgdomein B.V.", "kvk": "34118923", "plaats": "Utrecht",
-                  "land": "NL"},
-    "dienst": "Verwijzen naar ziekenhuizen en laboratoria",
-    "persoonsgegevens": ["NAW-gegevens", "Verwijsbrieven", "Medische gegevens"],
-    "gezondheidsgegevens": True,
-    "bsn": True,
-    "ondertekend": "2024-03-01",
-    "einde": "onbepaalde tijd",
-    "herbeoordeling": "2025-03-01",
-    "datalek": {"email": "privacy@zorgdomein.example", "telefoon": "030 123 4567",
-                "termijn": 24},
-    "subverwerkers": [
-        {"naam": "Microsoft Ireland", "land": "IE", "buiten_eer": "nee"},
-        {"naam": "Twilio", "land": "US", "buiten_eer": "ja"},
-        {"naam": "Backupbedrijf", "land": "", "buiten_eer": "onbekend"},
-    ],
-    "notitie": "Getekend via het portaal van de leverancier",
-}
+from tests.external_examples import EXAMPLE
 
 
 def problems_of(obj: object, **kw: Any) -> dict[str, str]:
