@@ -208,3 +208,18 @@ def test_any_json_is_accepted_and_comes_back_or_refused_per_field(
     assert parse_entry(expected) == parse_entry(data), "the stored form reads back the same"
     with Store.open() as store:
         assert store.get_agreement(aid).external
+
+
+def test_the_readme_example_is_accepted_as_documented(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Agreements not made here"):]
+    example = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    path = _write(tmp_path, example)
+    assert main(["register", "add", "--json", str(path)]) == 0
+    capsys.readouterr()
+    shown = _show(capsys, 1)
+    assert shown["datalek"]["telefoon"] == "053 480 1234"
+    assert shown == {**example, "datalek": {**example["datalek"], "telefoon": "053 480 1234"}}
+    change = _write(tmp_path, {"verwerker": {"kvk": "87654321"}, "einde": "2027-12-31"}, "w.json")
+    assert main(["register", "edit", "1", "--json", str(change)]) == 0
