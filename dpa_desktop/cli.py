@@ -178,7 +178,7 @@ def _report(exc: DpaError) -> int:
     from dpa_desktop.errors import AnswersInvalid
 
     if isinstance(exc, AnswersInvalid):
-        print("De antwoorden zijn niet in orde:", file=sys.stderr)
+        print(exc.heading, file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
     else:

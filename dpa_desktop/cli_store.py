@@ -117,6 +117,24 @@ def add_parsers(sub: Any) -> None:
     lst.add_argument("--status", choices=STATUSES, help="alleen deze status")
     lst.add_argument("--herbeoordelen", action="store_true",
                      help="alleen ondertekende overeenkomsten die aan herbeoordeling toe zijn")
+    add = reg_sub.add_parser("add", help="leg een bestaande overeenkomst vast die niet met "
+                                         "DPA Desktop is gemaakt (extern)")
+    add.add_argument("--json", required=True, type=Path, metavar="BESTAND",
+                     help="JSON-bestand met de velden van de overeenkomst (zie README)")
+    add.add_argument("--scan", type=Path, metavar="BESTAND",
+                     help="de getekende overeenkomst (PDF of afbeelding); wordt versleuteld "
+                          "bewaard")
+    edit = reg_sub.add_parser("edit", help="wijzig velden van een overeenkomst; de wijziging "
+                                           "komt in de geschiedenis")
+    edit.add_argument("id", type=int, help="het nummer van de overeenkomst")
+    edit.add_argument("--json", required=True, type=Path, metavar="BESTAND",
+                      help="JSON-bestand met alleen de velden die wijzigen (zie README)")
+    edit.add_argument("--scan", type=Path, metavar="BESTAND",
+                      help="een (nieuwe) scan van de getekende overeenkomst")
+    show = reg_sub.add_parser("show", help="toon één overeenkomst")
+    show.add_argument("id", type=int, help="het nummer van de overeenkomst")
+    show.add_argument("--json", action="store_true",
+                      help="als JSON in de vorm die 'register add' en 'register edit' lezen")
     exp = reg_sub.add_parser("export", help="exporteer het register naar CSV en/of PDF")
     exp.add_argument("--csv", type=Path, help="CSV-bestand (voor Excel)")
     exp.add_argument("--pdf", type=Path, help="PDF-overzicht om af te drukken")
@@ -153,6 +171,12 @@ def run(args: argparse.Namespace) -> int:
             return _list(args)
         if args.register_command == "datalek-kaart":
             return _breach_card(args.file)
+        if args.register_command == "add":
+            return _add(args)
+        if args.register_command == "edit":
+            return _edit(args)
+        if args.register_command == "show":
+            return _show(args)
         return _export(args)
     if args.command == "backup":
         with open_or_create() as store:
@@ -259,11 +283,12 @@ def _list(args: argparse.Namespace) -> int:
                                       review_due_on=date.today() if args.herbeoordelen else None)
         report_damage(store.damaged_records())
     if args.json:
-        out = [{"id": s.id, "form": s.form_id, "version": s.form_version,
-                "processor": s.processor, "organisation": s.organisation, "status": s.status,
+        out = [{"id": s.id, "form": s.form_id or None, "version": s.form_version or None,
+                "external": s.external, "processor": s.processor,
+                "organisation": s.organisation, "status": s.status,
                 "status_label": s.status_label, "created": _iso(s.created_on),
                 "sent": _iso(s.sent_on), "signed": _iso(s.signed_on), "ended": _iso(s.ended_on),
-                "review": _iso(s.review_on)} for s in items]
+                "review": _iso(s.review_on), "ends": _iso(s.ends_on)} for s in items]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     if not items:
@@ -271,8 +296,8 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for s in items:
         review = f"\therbeoordeling {s.review_on:%d-%m-%Y}" if s.review_on else ""
-        print(f"{s.id}\t{s.processor}\t{s.organisation}\t{s.status_label}"
-              f"\t{s.created_on:%d-%m-%Y}{review}")
+        print(f"{s.id}\t{s.processor}{' (extern)' if s.external else ''}\t{s.organisation}"
+              f"\t{s.status_label}\t{s.created_on:%d-%m-%Y}{review}")
     return 0
 
 
@@ -301,4 +326,116 @@ def _export(args: argparse.Namespace) -> int:
             store.export_pdf(args.pdf)
             print(args.pdf)
         report_damage(store.damaged_records())
+    return 0
+
+
+# A JSON file of one agreement is a few kilobytes; anything this large is a mistake.
+_JSON_LIMIT = 1024 * 1024
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON value in ``path``; DpaError in Dutch for an unreadable or malformed file."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(_JSON_LIMIT + 1)
+    except OSError as exc:
+        raise DpaError(f"Het JSON-bestand '{path}' is niet te lezen: "
+                       f"{exc.strerror or exc}.") from exc
+    if len(raw) > _JSON_LIMIT:
+        raise DpaError(f"Het JSON-bestand '{path}' is groter dan 1 MB; dat is geen "
+                       "overeenkomst.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DpaError(f"Het JSON-bestand '{path}' is geen UTF-8-tekst.") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DpaError(f"Het JSON-bestand '{path}' is geen geldige JSON (regel {exc.lineno}, "
+                       f"kolom {exc.colno}): controleer aanhalingstekens, komma's en "
+                       "haakjes.") from exc
+    except RecursionError as exc:
+        raise DpaError(f"Het JSON-bestand '{path}' is te diep genest.") from exc
+
+
+def _add(args: argparse.Namespace) -> int:
+    """Check everything before the register is opened (or set up): bad input writes nothing."""
+    from dpa_desktop.store.external import parse_entry
+    from dpa_desktop.store.register import check_scan
+
+    entry = parse_entry(_read_json(args.json))
+    if args.scan is not None:
+        check_scan(args.scan)
+    with open_or_create() as store:
+        aid = store.record_external(entry, args.scan)
+        report_damage(store.damaged_records())
+    print(aid)
+    print(f"Vastgelegd in het register als overeenkomst {aid} (extern, status: Ondertekend).",
+          file=sys.stderr)
+    return 0
+
+
+def _open_existing() -> Store:
+    from dpa_desktop.store.store import Store
+
+    return Store.open(paths.data_dir())
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from dpa_desktop.statuses import ENDED, SIGNED
+    from dpa_desktop.store.external import parse_changes
+    from dpa_desktop.store.register import check_scan
+
+    changes = _read_json(args.json)
+    if args.scan is not None:
+        check_scan(args.scan)
+    with _open_existing() as store:
+        agreement = store.get_agreement(args.id)
+        fields = parse_changes(changes, agreement.register_fields(),
+                               signed=agreement.status in (SIGNED, ENDED))
+        changed = store.edit_agreement(args.id, fields, args.scan)
+        report_damage(store.damaged_records())
+    print(f"Overeenkomst {args.id} is gewijzigd; de wijziging staat in de geschiedenis."
+          if changed else f"Er is niets gewijzigd aan overeenkomst {args.id}.", file=sys.stderr)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from dpa_desktop.store.external import ExternalEntry, entry_json, fields_json
+
+    with _open_existing() as store:
+        agreement = store.get_agreement(args.id)
+        report_damage(store.damaged_records())
+    fields = agreement.register_fields()
+    if args.json:
+        out = entry_json(fields) if isinstance(fields, ExternalEntry) else fields_json(fields)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    a = agreement
+    lines = [f"Overeenkomst {a.id}: {a.processor}" + (" (extern)" if a.external else
+                                                      f" ({a.form_id}, versie {a.form_version})"),
+             f"Status: {a.status_label}"]
+    for label, value in (("Ondertekend", a.signed_on), ("Beëindigd", a.ended_on),
+                         ("Herbeoordeling", a.review_on)):
+        if value is not None:
+            lines.append(f"{label}: {value:%d-%m-%Y}")
+    lines.append(f"Einde: {a.ends_label}")
+    d = a.details
+    if d is not None:
+        lines += [f"KvK: {d.kvk or '-'}; {', '.join(x for x in (d.place, d.country) if x)}",
+                  f"Dienst: {d.service}", f"Persoonsgegevens: {', '.join(d.categories)}",
+                  f"Gezondheidsgegevens: {'ja' if d.health_data else 'nee'}; "
+                  f"BSN: {'ja' if d.bsn else 'nee'}",
+                  f"Datalek: {', '.join(x for x in (d.breach_email, d.breach_phone) if x) or '-'}"
+                  f"; meldtermijn {d.breach_notice.label}"]
+    for sub in a.subprocessors:
+        lines.append(f"Subverwerker: {sub.name} ({sub.country_label}; buiten de EER: "
+                     f"{sub.outside_eea_label})")
+    if a.scan_name:
+        lines.append(f"Scan: {a.scan_name}")
+    if a.notes:
+        lines.append(f"Notitie: {a.notes}")
+    for step in a.history:
+        lines.append(f"{step.on:%d-%m-%Y} {step.label}" + (f": {step.note}" if step.note else ""))
+    print("\n".join(lines))
     return 0

@@ -25,10 +25,15 @@ class FieldProblem(msgspec.Struct, frozen=True):
 
 
 class AnswersInvalid(DpaError):
-    """The answers do not satisfy the form; lists every problem, not just the first."""
+    """The answers do not satisfy the form; lists every problem, not just the first.
 
-    def __init__(self, problems: list[FieldProblem]) -> None:
+    ``heading`` is the sentence shown above the list (the CLI and the GUI's message box).
+    """
+
+    def __init__(self, problems: list[FieldProblem], *,
+                 heading: str = "De antwoorden zijn niet in orde:") -> None:
         self.problems = problems
+        self.heading = heading
         super().__init__("\n".join(str(p) for p in problems))
 
 

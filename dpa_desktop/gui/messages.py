@@ -20,7 +20,7 @@ GENERIC = ("Er ging iets onverwachts mis. Uw ingevulde gegevens zijn bewaard.\n"
 def error_text(exc: BaseException) -> tuple[str, str]:
     """(message, details) for an exception; details are empty for a DpaError."""
     if isinstance(exc, AnswersInvalid):
-        lines = ["De antwoorden zijn niet in orde:"] + [f"• {p}" for p in exc.problems]
+        lines = [exc.heading] + [f"• {p}" for p in exc.problems]
         return "\n".join(lines), ""
     if isinstance(exc, DpaError):
         return str(exc), ""

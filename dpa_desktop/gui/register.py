@@ -132,7 +132,7 @@ class RegisterWindow(QMainWindow):
     """Table with filter and detail pane, status actions, documents and exports."""
 
     COLUMNS = ("Nr.", "Verwerker", "Organisatie", "Status", "Gemaakt", "Verstuurd",
-               "Ondertekend", "Beëindigd")
+               "Ondertekend", "Beëindigd", "Herbeoordeling", "Soort")
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +142,7 @@ class RegisterWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.summaries: list[AgreementSummary] = []
         self.current: Agreement | None = None
+        self._select_after: int | None = None
         tabs = QTabWidget()
         tabs.setObjectName("register_tabs")
         tabs.addTab(self._agreements_tab(), "&Overeenkomsten")
@@ -221,13 +222,19 @@ class RegisterWindow(QMainWindow):
         self.docx_button = QPushButton("&Word openen")
         self.print_button = QPushButton("Af&drukken…")
         self.scan_button = QPushButton("S&can openen")
+        self.edit_button = QPushButton("W&ijzigen…")
+        self.edit_button.setObjectName("edit_agreement")
         for b in (self.sent_button, self.signed_button, self.ended_button, self.pdf_button,
-                  self.docx_button, self.print_button, self.scan_button):
+                  self.docx_button, self.print_button, self.scan_button, self.edit_button):
             actions.addWidget(b)
             b.setEnabled(False)
         actions.addStretch(1)
         layout.addLayout(actions)
         exports = QHBoxLayout()
+        self.add_external_button = QPushButton("Bestaande overeenkomst toevoe&gen…")
+        self.add_external_button.setObjectName("add_external")
+        self.add_external_button.clicked.connect(self.add_external)
+        exports.addWidget(self.add_external_button)
         self.csv_button = QPushButton("Exporteren als &CSV…")
         self.export_pdf_button = QPushButton("Exporteren als P&DF-overzicht…")
         self.export_pdf_button.setText("Exporteren als PDF-&overzicht…")
@@ -243,6 +250,7 @@ class RegisterWindow(QMainWindow):
         self.docx_button.clicked.connect(lambda: self.open_document("docx"))
         self.scan_button.clicked.connect(lambda: self.open_document("scan"))
         self.print_button.clicked.connect(self.print_pdf)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.csv_button.clicked.connect(lambda: self.export("csv"))
         self.export_pdf_button.clicked.connect(lambda: self.export("pdf"))
         return tab
@@ -287,14 +295,15 @@ class RegisterWindow(QMainWindow):
 
     def _arrived(self, data: tuple[list[AgreementSummary], list[SubprocessorUse]]) -> None:
         summaries, subs = data
-        selected = self.selected_id()
+        selected = self._select_after or self.selected_id()
+        self._select_after = None
         self.summaries = summaries
         self.model.setRowCount(0)
         for s in summaries:
             cells = [
                 str(s.id), s.processor, s.organisation, status_label(s.status),
                 _date_nl(s.created_on), _date_nl(s.sent_on), _date_nl(s.signed_on),
-                _date_nl(s.ended_on),
+                _date_nl(s.ended_on), _date_nl(s.review_on), s.kind_label,
             ]
             row = []
             for i, text in enumerate(cells):
@@ -312,12 +321,13 @@ class RegisterWindow(QMainWindow):
 
         self.sub_model.setRowCount(0)
         for use in subs:
-            processors = sorted({f"{a.processor} (nr. {a.agreement_id})" for a in use.agreements})
+            processors = sorted({f"{a.processor} (nr. {a.agreement_id}"
+                                 f"{', extern' if a.external else ''})" for a in use.agreements})
             services = sorted({x for a in use.agreements for x in a.services})
             self.sub_model.appendRow([
                 QStandardItem(use.name),
-                QStandardItem(use.country),
-                QStandardItem("ja" if use.outside_eea else "nee"),
+                QStandardItem(use.country_label),
+                QStandardItem(use.outside_eea_label),
                 QStandardItem(", ".join(processors)),
                 QStandardItem(", ".join(services)),
             ])
@@ -342,7 +352,7 @@ class RegisterWindow(QMainWindow):
     def _selection(self) -> None:
         agreement_id = self.selected_id()
         for b in (self.sent_button, self.signed_button, self.ended_button, self.pdf_button,
-                  self.docx_button, self.print_button):
+                  self.docx_button, self.print_button, self.edit_button):
             b.setEnabled(agreement_id is not None)
         self.scan_button.setEnabled(False)
         if agreement_id is None:
@@ -356,10 +366,13 @@ class RegisterWindow(QMainWindow):
 
     def _show_detail(self, agreement: Agreement) -> None:
         self.current = agreement
+        from dpa_desktop.gui.external import detail_rows
+
         rows: list[tuple[str, str]] = [
             ("Verwerker", agreement.processor),
             ("Organisatie", agreement.organisation),
-            ("Formulier", f"{agreement.form_id}, versie {agreement.form_version}"),
+            ("Formulier", f"{agreement.form_id}, versie {agreement.form_version}"
+             if not agreement.external else "extern: niet met DPA Desktop gemaakt"),
             ("Status", status_label(agreement.status)),
         ]
         for label, value in (("Gemaakt", agreement.created_on), ("Verstuurd", agreement.sent_on),
@@ -368,6 +381,8 @@ class RegisterWindow(QMainWindow):
                              ("Opnieuw beoordelen", agreement.review_on)):
             if value:
                 rows.append((label, _date_nl(value)))
+        rows.append(("Einde", agreement.ends_label))
+        rows += detail_rows(agreement)
         if agreement.service_names:
             rows.append(("Diensten", ", ".join(agreement.service_names)))
         for signatory in agreement.signatories:
@@ -378,18 +393,20 @@ class RegisterWindow(QMainWindow):
         if agreement.notes:
             rows.append(("Notities", agreement.notes))
         self.scan_button.setEnabled(bool(agreement.scan_sha256))
+        for b in (self.pdf_button, self.docx_button, self.print_button):
+            b.setEnabled(not agreement.external)  # an external one has only its scan
         # Label above value: the pane is narrow, a two-column table would break words.
         table = "".join(f"<p style='margin:0 0 6px 0'><span style='color:#5f6368'>"
                         f"{html.escape(k)}</span><br>{html.escape(v)}</p>" for k, v in rows)
         parts = [f"<h3>Overeenkomst {agreement.id}</h3>{table}"]
         if agreement.subprocessors:
-            subs = "".join(f"<li>{html.escape(p.name)} ({html.escape(p.country)})"
-                           f"{' – buiten de EER' if p.outside_eea else ''}</li>"
+            subs = "".join(f"<li>{html.escape(p.name)} ({html.escape(p.country_label)}) – buiten "
+                           f"de EER: {p.outside_eea_label}</li>"
                            for p in agreement.subprocessors)
             parts.append(f"<h4>Subverwerkers</h4><ul>{subs}</ul>")
         if agreement.history:
             items = "".join(
-                f"<li>{_date_nl(h.on)}: {html.escape(status_label(h.status))}"
+                f"<li>{_date_nl(h.on)}: {html.escape(h.label)}"
                 f"{' – ' + html.escape(h.note) if h.note else ''}</li>" for h in agreement.history)
             parts.append(f"<h4>Geschiedenis</h4><ul>{items}</ul>")
         self.detail.setHtml("".join(parts))
@@ -473,10 +490,35 @@ class RegisterWindow(QMainWindow):
 
         self._document_file("pdf", ready)
 
+    def add_external(self) -> None:
+        from dpa_desktop.gui.external import AgreementDialog
+
+        dialog = AgreementDialog(self.session, None, self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self._show_saved(dialog.saved_id)
+
+    def edit_selected(self) -> None:
+        from dpa_desktop.gui.external import AgreementDialog
+
+        if self.current is None or self.current.id != self.selected_id():
+            return
+        dialog = AgreementDialog(self.session, self.current, self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self._show_saved(dialog.saved_id)
+
+    def _show_saved(self, agreement_id: int) -> None:
+        """Refresh with the saved agreement selected (filters cleared so it is listed)."""
+        self.search.clear()
+        self.status_filter.setCurrentIndex(0)
+        self._filter_timer.stop()
+        self._select_after = agreement_id
+        self.refresh()
+
     def export(self, kind: str) -> None:
         filters = {"csv": "CSV-bestand (*.csv)", "pdf": "PDF-bestand (*.pdf)"}
-        default = str(Path.home() / f"register-verwerkersovereenkomsten.{kind}")
-        path, _ = QFileDialog.getSaveFileName(self, "Register exporteren", default, filters[kind])
+        default = str(Path.home() / f"overzicht-verwerkers.{kind}")
+        path, _ = QFileDialog.getSaveFileName(self, "Overzicht verwerkers exporteren", default,
+                                              filters[kind])
         if not path:
             return
         target = Path(path)

@@ -173,21 +173,25 @@ class _Pages:
     them all.
     """
 
-    def __init__(self, header: str) -> None:
+    def __init__(self, header: str, pagesize: tuple[float, float] = A4,
+                 margin_x: float = MARGIN_L) -> None:
         self.header = header
         self.count = 0
+        self.width, self.height = pagesize
+        self.margin_x = margin_x
 
     def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         self.count = canvas.getPageNumber()
+        left, right = self.margin_x, self.width - self.margin_x
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         if self.header:
-            flowable, extra = header_flowable(self.header)
-            rule = PAGE_H - 15.5 * mm - extra
-            flowable.drawOn(canvas, MARGIN_L, rule + 1.5 * mm - HEADER_DESCENT)
-            canvas.line(MARGIN_L, rule, PAGE_W - MARGIN_R, rule)
-        canvas.line(MARGIN_L, 14.5 * mm, PAGE_W - MARGIN_R, 14.5 * mm)
+            flowable, extra = header_flowable(self.header, right - left)
+            rule = self.height - 15.5 * mm - extra
+            flowable.drawOn(canvas, left, rule + 1.5 * mm - HEADER_DESCENT)
+            canvas.line(left, rule, right, rule)
+        canvas.line(left, 14.5 * mm, right, 14.5 * mm)
         canvas.doForm(_footer_form(self.count))
         canvas.restoreState()
 
@@ -198,14 +202,14 @@ HEADER_STYLE = ParagraphStyle("header", fontName=fonts.BODY, fontSize=8.5, leadi
 HEADER_DESCENT = HEADER_STYLE.leading - HEADER_STYLE.fontSize
 
 
-def header_flowable(header: str) -> tuple[Flowable, float]:
+def header_flowable(header: str, width: float = FRAME_W) -> tuple[Flowable, float]:
     """The running header wrapped to the text width, and how much taller than one line it is.
 
     One line sits where it always did (its baseline 14 mm from the top); every
     further line moves the rule and the text frame down by a line.
     """
     flowable = text_para(header, HEADER_STYLE)
-    _, height = flowable.wrap(FRAME_W, PAGE_H)
+    _, height = flowable.wrap(width, PAGE_H)
     return flowable, max(height - HEADER_STYLE.leading, 0.0)
 
 
@@ -217,9 +221,10 @@ class _PageTotals(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """The story's last flowable: once drawn, every page is known, and each
     page's "Pagina X van Y" form is defined."""
 
-    def __init__(self) -> None:
+    def __init__(self, right: float = PAGE_W - MARGIN_R) -> None:
         super().__init__()
         self.width = self.height = 0
+        self.right = right  # where the footer ends, from the page's left edge
 
     def draw(self) -> None:
         canvas = self.canv
@@ -228,7 +233,7 @@ class _PageTotals(Flowable):  # type: ignore[misc]  # reportlab is untyped
             canvas.beginForm(_footer_form(page))
             canvas.setFillColor(MUTED)
             canvas.setFont(fonts.BODY, 8.5)
-            canvas.drawRightString(PAGE_W - MARGIN_R, 10 * mm, f"Pagina {page} van {total}")
+            canvas.drawRightString(self.right, 10 * mm, f"Pagina {page} van {total}")
             canvas.endForm()
 
 
@@ -354,26 +359,38 @@ class PdfInfo(NamedTuple):
 
 
 def build_pdf(out: IO[bytes], story: list[Flowable], info: PdfInfo, *, header: str = "",
-              frame_top: float = MARGIN_T) -> None:
-    """Lay out a story on A4 with the running header and "Pagina X van Y" into ``out``.
+              frame_top: float = MARGIN_T, pagesize: tuple[float, float] = A4,
+              margin_x: float = MARGIN_L) -> None:
+    """Lay out a story with the running header and "Pagina X van Y" into ``out``.
 
-    ``invariant`` makes the same story give the same bytes, so a stored
-    SHA-256 means something.
+    The page is A4 portrait unless ``pagesize`` says otherwise (the register
+    overview is A4 landscape, ``reportlab.lib.pagesizes.landscape(A4)``);
+    ``margin_x`` is the left and right margin, the frame width is what is left
+    (``frame_width``). ``invariant`` makes the same story give the same bytes,
+    so a stored SHA-256 means something.
     """
     fonts.register_fonts()
+    page_w, page_h = pagesize
     if header:
-        frame_top += header_flowable(header)[1]
+        frame_top += header_flowable(header, page_w - 2 * margin_x)[1]
     template = BaseDocTemplate(
-        out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=frame_top,
+        out, pagesize=pagesize, leftMargin=margin_x, rightMargin=margin_x, topMargin=frame_top,
         bottomMargin=MARGIN_B, title=info.title, author=info.author, subject=info.subject,
         keywords=info.keywords, creator="DPA Desktop", invariant=1, lang="nl-NL",
         # The canvas's first font is Helvetica unless told, which would be referenced unembedded.
         initialFontName=fonts.BODY, initialFontSize=BODY_SIZE,
     )
-    frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - frame_top - MARGIN_B, id="body",
+    frame = Frame(margin_x, MARGIN_B, frame_width(pagesize, margin_x),
+                  page_h - frame_top - MARGIN_B, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_Pages(header))])
-    template.build([*story, _PageTotals()])
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame],
+                                            onPageEnd=_Pages(header, pagesize, margin_x))])
+    template.build([*story, _PageTotals(page_w - margin_x)])
+
+
+def frame_width(pagesize: tuple[float, float] = A4, margin_x: float = MARGIN_L) -> float:
+    """The width text and tables have on a page of ``build_pdf``."""
+    return pagesize[0] - 2 * margin_x
 
 
 def render_pdf(doc: d.Document, out: IO[bytes]) -> None:

@@ -34,6 +34,7 @@ from dpa_desktop.render.pdf import (
     FRAME_W,
     HEADER_FILL,
     INK,
+    MARGIN_L,
     MARGIN_T,
     MUTED,
     RULE,
@@ -110,10 +111,11 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def write_pdf(path: Path, story: list[Flowable], *, title: str, header: str = "",
-              frame_top: float = MARGIN_T) -> None:
+              frame_top: float = MARGIN_T, margin_x: float = MARGIN_L) -> None:
     """Build in memory, then write atomically: a half-written page is worse than none."""
     buffer = io.BytesIO()
-    build_pdf(buffer, story, PdfInfo(title=title, subject=title), header=header, frame_top=frame_top)
+    build_pdf(buffer, story, PdfInfo(title=title, subject=title), header=header,
+              frame_top=frame_top, margin_x=margin_x)
     atomic_write(path, buffer.getvalue())
 
 

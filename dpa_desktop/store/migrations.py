@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from dpa_desktop.store import db
-from dpa_desktop.store.crypto import Cipher
+from dpa_desktop.store.crypto import TAG_BYTES, Cipher
 from dpa_desktop.store.errors import StoreCorrupt, StoreTooNew
 
 BACKUP_DIR = "backups"
@@ -135,8 +136,7 @@ def _v3(conn: sqlite3.Connection, cipher: Cipher | None) -> None:
     for hid, aid, status, on_date, at, blob in conn.execute(
             "SELECT id, agreement_id, status, on_date, at, note_blob FROM history").fetchall():
         new = rebind(blob, f"history:{aid}", register.note_purpose(hid))
-        mac = cipher.mac(register.history_mac_parts(hid, aid, status, on_date, at,
-                                                     register.tag_of(new)))
+        mac = cipher.mac(_v3_history_parts(hid, aid, status, on_date, at, register.tag_of(new)))
         conn.execute("UPDATE history SET note_blob = ?, row_mac = ? WHERE id = ?",
                      (new, mac, hid))
     subs = conn.execute("SELECT rowid, agreement_id, name, country, outside_eea, services "
@@ -144,8 +144,7 @@ def _v3(conn: sqlite3.Connection, cipher: Cipher | None) -> None:
     seqs: dict[int, int] = {}
     for rowid, aid, name, country, outside, services in subs:
         seq = seqs[aid] = seqs.get(aid, -1) + 1
-        mac = cipher.mac(register.subprocessor_mac_parts(aid, seq, name, country, outside,
-                                                          services))
+        mac = cipher.mac(_v3_subprocessor_parts(aid, seq, name, country, outside, services))
         conn.execute("UPDATE subprocessors SET seq = ?, row_mac = ? WHERE rowid = ?",
                      (seq, mac, rowid))
     conn.execute("UPDATE agreements SET "
@@ -157,8 +156,113 @@ def _v3(conn: sqlite3.Connection, cipher: Cipher | None) -> None:
         conn.execute("UPDATE agreements SET index_blob = ?, data_blob = ? WHERE id = ?",
                      (rebind(index_blob, "agreement:index", register.index_purpose(aid)),
                       rebind(data_blob, "agreement:data", register.data_purpose(aid)), aid))
-        register.seal_agreement(conn, cipher, aid)
-    register.seal_agreement_count(conn, cipher)
+        _v3_seal_agreement(conn, cipher, aid)
+    _seal_agreement_count(conn, cipher)
+
+
+# The row MACs as schema 3 wrote them: kept here so migration 3 writes, and
+# migration 4 checks, exactly that format whatever register.py does later.
+_V3_AGREEMENT_COLUMNS = ("id, form_id, form_version, processor, status, created_on, sent_on, "
+                         "signed_on, ended_on, review_on")
+
+
+def _v3_history_parts(hid: object, aid: object, status: object, on_date: object, at: object,
+                      note_tag: object) -> list[object]:
+    return ["history", hid, aid, status, on_date, at, note_tag]
+
+
+def _v3_subprocessor_parts(aid: object, seq: object, name: object, country: object,
+                           outside_eea: object, services: object) -> list[object]:
+    return ["subprocessors", aid, seq, name, country, outside_eea, services]
+
+
+def _v3_agreement_parts(row: tuple[Any, ...]) -> list[object]:
+    """``row``: the v3 columns, the two counts and the tags of the index and data blobs."""
+    return ["agreements", *row]
+
+
+def _v3_seal_agreement(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> None:
+    row = conn.execute(
+        f"SELECT {_V3_AGREEMENT_COLUMNS}, history_count, subprocessor_count, "
+        f"substr(index_blob, -{TAG_BYTES}, {TAG_BYTES}), "
+        f"substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}) FROM agreements WHERE id = ?",
+        (aid,)).fetchone()
+    conn.execute("UPDATE agreements SET row_mac = ? WHERE id = ?",
+                 (cipher.mac(_v3_agreement_parts(tuple(row))), aid))
+
+
+def _seal_agreement_count(conn: sqlite3.Connection, cipher: Cipher) -> None:
+    count, top = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM agreements").fetchone()
+    conn.execute("INSERT INTO meta (key, value) VALUES ('agreements_mac', ?) ON CONFLICT(key) "
+                 "DO UPDATE SET value = excluded.value",
+                 (cipher.mac(["agreements-count", count, top]),))
+
+
+# The row MACs as schema 4 writes them (register.py writes the same; a test holds them equal).
+V4_AGREEMENT_COLUMNS = _V3_AGREEMENT_COLUMNS + ", ends_on, external"
+
+
+def v4_history_parts(hid: object, aid: object, status: object, on_date: object, at: object,
+                     note_tag: object, event: object) -> list[object]:
+    return ["history", hid, aid, status, on_date, at, note_tag, event]
+
+
+def _v4(conn: sqlite3.Connection, cipher: Cipher | None) -> None:
+    # Agreements not made here ("external") enter the register, with the end of
+    # their term; a history step can be an edit; a subprocessor's EEA status is
+    # yes, no or unknown (it was 1 or 0, and 0 with country "land onbekend"
+    # meant unknown; such a country is now stored empty).
+    _run(conn, """
+        ALTER TABLE agreements ADD COLUMN ends_on TEXT;
+        ALTER TABLE agreements ADD COLUMN external INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE history ADD COLUMN event TEXT NOT NULL DEFAULT 'status';
+        CREATE TABLE subprocessors_v4 (
+            agreement_id INTEGER NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            country TEXT NOT NULL,
+            outside_eea TEXT NOT NULL,
+            services TEXT NOT NULL,
+            row_mac BLOB
+        )
+    """)
+    has_rows = conn.execute("SELECT 1 FROM agreements LIMIT 1").fetchone() is not None
+    if has_rows and cipher is None:
+        raise RuntimeError("migration 4 re-seals records and needs the data key")
+    # A row whose v3 MAC does not check out keeps its old MAC, which fails under
+    # the new format: it stays quarantined instead of being vouched for now.
+    for aid, seq, name, country, outside, services, mac in conn.execute(
+            "SELECT agreement_id, seq, name, country, outside_eea, services, row_mac "
+            "FROM subprocessors ORDER BY rowid").fetchall():
+        status = "yes" if outside == 1 else "unknown" if country == "land onbekend" else "no"
+        place = "" if country == "land onbekend" else country
+        if cipher is not None and cipher.mac_ok(
+                _v3_subprocessor_parts(aid, seq, name, country, outside, services), mac):
+            mac = cipher.mac(_v3_subprocessor_parts(aid, seq, name, place, status, services))
+        conn.execute("INSERT INTO subprocessors_v4 (agreement_id, seq, name, country, "
+                     "outside_eea, services, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (aid, seq, name, place, status, services, mac))
+    _run(conn, """
+        DROP TABLE subprocessors;
+        ALTER TABLE subprocessors_v4 RENAME TO subprocessors;
+        CREATE INDEX subprocessors_agreement ON subprocessors(agreement_id)
+    """)
+    if cipher is None:
+        return
+    for hid, aid, status, on_date, at, tag, mac in conn.execute(
+            f"SELECT id, agreement_id, status, on_date, at, "
+            f"substr(note_blob, -{TAG_BYTES}, {TAG_BYTES}), row_mac FROM history").fetchall():
+        if cipher.mac_ok(_v3_history_parts(hid, aid, status, on_date, at, tag), mac):
+            conn.execute("UPDATE history SET row_mac = ? WHERE id = ?", (cipher.mac(
+                v4_history_parts(hid, aid, status, on_date, at, tag, "status")), hid))
+    for row in conn.execute(
+            f"SELECT {V4_AGREEMENT_COLUMNS}, history_count, subprocessor_count, "
+            f"substr(index_blob, -{TAG_BYTES}, {TAG_BYTES}), "
+            f"substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}), row_mac FROM agreements").fetchall():
+        v3_row = (*row[:10], *row[12:16])
+        if cipher.mac_ok(_v3_agreement_parts(v3_row), row[16]):
+            conn.execute("UPDATE agreements SET row_mac = ? WHERE id = ?",
+                         (cipher.mac(["agreements", *row[:16]]), row[0]))
 
 
 def _run(conn: sqlite3.Connection, script: str) -> None:
@@ -173,6 +277,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _v1),
     Migration(2, "indexes for filters and histories", _v2),
     Migration(3, "blobs bound to their row; MACs over every row", _v3),
+    Migration(4, "external agreements, edits in the history, EEA status yes/no/unknown", _v4),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -22,9 +22,9 @@ import hashlib
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,14 +32,26 @@ import msgspec
 from cryptography.exceptions import InvalidTag
 
 from dpa_desktop.answers import Answers, normalised
-from dpa_desktop.errors import DpaError
-from dpa_desktop.forms.model import FormSpec
+from dpa_desktop.errors import AnswersInvalid, DpaError, FieldProblem
+from dpa_desktop.forms.model import UNKNOWN_COUNTRY, FormSpec
 from dpa_desktop.statuses import CONCEPT, ENDED, SENT, SIGNED, STATUS_LABELS, STATUSES
 from dpa_desktop.store import db
 from dpa_desktop.store.crypto import TAG_BYTES, Cipher
 from dpa_desktop.store.errors import NotFound, RecordDamaged, StoreCorrupt
+from dpa_desktop.store.external import (
+    EEA_LABELS,
+    EEA_STATUSES,
+    NOT_SAVED,
+    EeaStatus,
+    ExternalDetails,
+    ExternalEntry,
+    RegisterFields,
+    SubprocessorEntry,
+    describe_changes,
+    field_label,
+    review_date,
+)
 
-REVIEW_AFTER = timedelta(days=365)
 MAX_SCAN_BYTES = 50 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024  # scans are read, encrypted and written in pieces of this size
 DocumentKind = Literal["docx", "pdf", "scan"]
@@ -60,16 +72,28 @@ class Signatory:
     function: str = ""
 
 
+EVENTS = ("status", "edit")
+
+
 @dataclass(frozen=True)
 class StatusChange:
+    """A step in an agreement's history: a status change, or (``event`` "edit") a correction
+    of its fields, whose note says what changed from what to what; ``status`` is then the
+    status it had."""
+
     status: str
     on: date
     at: datetime
     note: str = ""
+    event: str = "status"
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def label(self) -> str:
+        return "Gewijzigd" if self.event == "edit" else self.status_label
 
 
 @dataclass(frozen=True)
@@ -85,24 +109,32 @@ class AgreementSummary:
     signed_on: date | None = None
     ended_on: date | None = None
     review_on: date | None = None
+    # The end of the agreement's term; None: "onbepaalde tijd" for an external
+    # agreement, "volgens de overeenkomst" for one made here.
+    ends_on: date | None = None
+    # Recorded from a paper or PDF agreement not made with DPA Desktop.
+    external: bool = False
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        """"extern" for an agreement not made here, else its form."""
+        return "extern" if self.external else self.form_id
+
+    @property
+    def ends_label(self) -> str:
+        if self.ends_on is not None:
+            return self.ends_on.strftime("%d-%m-%Y")
+        return "onbepaalde tijd" if self.external else "volgens de overeenkomst"
 
     def review_due(self, today: date | None = None) -> bool:
         """A signed agreement whose review date has come."""
         if self.status != SIGNED or self.review_on is None:
             return False
         return self.review_on <= (today or date.today())
-
-
-@dataclass(frozen=True)
-class SubprocessorEntry:
-    name: str
-    country: str
-    outside_eea: bool
-    services: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -120,6 +152,19 @@ class Agreement(AgreementSummary):
     scan_type: str | None = None
     subprocessors: tuple[SubprocessorEntry, ...] = ()
     history: tuple[StatusChange, ...] = ()
+    # An external agreement's processor details, data, breach contact (None when made here).
+    details: ExternalDetails | None = None
+
+    def register_fields(self) -> RegisterFields:
+        """What can be edited: every field of an external agreement (an ExternalEntry), the
+        dates and the note of one made here."""
+        if self.details is not None:
+            return ExternalEntry(processor=self.processor, details=self.details,
+                                 subprocessors=self.subprocessors, signed_on=self.signed_on,
+                                 ends_on=self.ends_on, review_on=self.review_on,
+                                 notes=self.notes)
+        return RegisterFields(signed_on=self.signed_on, ends_on=self.ends_on,
+                              review_on=self.review_on, notes=self.notes)
 
 
 @dataclass(frozen=True)
@@ -128,18 +173,29 @@ class SubprocessorAgreement:
     processor: str
     form_id: str
     services: tuple[str, ...]
+    external: bool = False
 
 
 @dataclass(frozen=True)
 class SubprocessorUse:
     name: str
     country: str
-    outside_eea: bool
+    # "yes" when any agreement places it outside the EEA, else "unknown" when any
+    # leaves it open, else "no".
+    outside_eea: EeaStatus
     agreements: tuple[SubprocessorAgreement, ...]
 
     @property
     def services(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s for a in self.agreements for s in a.services))
+
+    @property
+    def country_label(self) -> str:
+        return self.country or "land onbekend"
+
+    @property
+    def outside_eea_label(self) -> str:
+        return EEA_LABELS[self.outside_eea]
 
 
 @dataclass(frozen=True)
@@ -170,7 +226,8 @@ def _d(value: str | None) -> date | None:
 # --------------------------------------------------------------------------- row integrity
 
 AGREEMENT_COLUMNS = ("id, form_id, form_version, processor, status, created_on, sent_on, "
-                     "signed_on, ended_on, review_on")
+                     "signed_on, ended_on, review_on, ends_on, external")
+N_COLUMNS = 12
 # How many history and subprocessor rows the agreement has; kept with each
 # write and covered by its MAC, so a deleted or added row is noticed when the
 # rows are read (each of those rows has a MAC of its own).
@@ -211,8 +268,8 @@ def agreement_mac_parts(cols: tuple[Any, ...], history_count: object, subprocess
 
 
 def history_mac_parts(history_id: object, aid: object, status: object, on_date: object,
-                      at: object, note_tag: object) -> list[object]:
-    return ["history", history_id, aid, status, on_date, at, note_tag]
+                      at: object, note_tag: object, event: object) -> list[object]:
+    return ["history", history_id, aid, status, on_date, at, note_tag, event]
 
 
 def subprocessor_mac_parts(aid: object, seq: object, name: object, country: object,
@@ -246,8 +303,8 @@ def check_agreement_row(cipher: Cipher, row: tuple[Any, ...]) -> CheckedRow:
 
     Runs for every agreement when the register opens, so the happy path is kept lean.
     """
-    cols = row[:10]
-    n_history, n_subs, index_blob, data_tag, mac = row[10:15]
+    cols = row[:N_COLUMNS]
+    n_history, n_subs, index_blob, data_tag, mac = row[N_COLUMNS:N_COLUMNS + 5]
     if not cipher.mac_ok(agreement_mac_parts(cols, n_history, n_subs, tag_of(index_blob),
                                              data_tag), mac):
         raise RecordDamaged(agreement_label(cols[0], cols[3]), _TAMPERED)
@@ -255,7 +312,8 @@ def check_agreement_row(cipher: Cipher, row: tuple[Any, ...]) -> CheckedRow:
     if cols[4] not in _STATUS_SET:
         raise RecordDamaged(agreement_label(cols[0], cols[3]), f"onbekende status '{cols[4]}'")
     if not (type(cols[1]) is str and type(cols[2]) is str and type(cols[3]) is str
-            and type(n_history) is int and type(n_subs) is int):
+            and type(n_history) is int and type(n_subs) is int and type(cols[11]) is int
+            and cols[11] in (0, 1)):
         raise RecordDamaged(agreement_label(cols[0], cols[3]),
                             "een verplicht veld is leeg of van het verkeerde soort")
     try:
@@ -279,6 +337,7 @@ def summary_of(row: CheckedRow) -> AgreementSummary:
             processor=str(row.index.get("processor") or cols[3]),
             status=cols[4], created_on=date.fromisoformat(cols[5]), sent_on=_d(cols[6]),
             signed_on=_d(cols[7]), ended_on=_d(cols[8]), review_on=_d(cols[9]),
+            ends_on=_d(cols[10]), external=bool(cols[11]),
             organisation=str(row.index.get("organisation", "")))
     except (TypeError, ValueError) as exc:
         raise RecordDamaged(row.what, "een datum is ongeldig") from exc
@@ -308,7 +367,7 @@ def seal_agreement(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> None:
         f"SELECT {AGREEMENT_COLUMNS}, {COUNT_COLUMNS}, substr(index_blob, -{TAG_BYTES}, "
         f"{TAG_BYTES}), substr(data_blob, -{TAG_BYTES}, {TAG_BYTES}) FROM agreements "
         "WHERE id = ?", (aid,)).fetchone()
-    mac = cipher.mac(agreement_mac_parts(tuple(row[:10]), *row[10:14]))
+    mac = cipher.mac(agreement_mac_parts(tuple(row[:N_COLUMNS]), *row[N_COLUMNS:N_COLUMNS + 4]))
     conn.execute("UPDATE agreements SET row_mac = ? WHERE id = ?", (mac, aid))
 
 
@@ -422,8 +481,9 @@ class Index:
         self.subprocessor_counts[summary.id] = checked.subprocessor_count
         self.rows[summary.id] = summary
         self.text[summary.id] = fold(" ".join(
-            (summary.processor, summary.organisation, summary.form_id,
-             str(index.get("notes", "")), str(index.get("history_notes", "")))))
+            (summary.processor, summary.organisation, summary.kind_label,
+             str(index.get("notes", "")), str(index.get("history_notes", "")),
+             str(index.get("service", "")))))
 
     def search(self, query: str = "", status: str | None = None,
                review_due_on: date | None = None) -> list[AgreementSummary]:
@@ -462,7 +522,8 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
 def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: Answers,
            docx: bytes, pdf: bytes, *, draft_id: int | None = None,
            today: date | None = None) -> int:
-    """A generated agreement enters the register as a concept, with its two documents."""
+    """A generated agreement enters the register as a concept, with its two documents and
+    the subprocessors it names for the services taken."""
     from dpa_desktop.parties import processor_of, service_names_of, typed_subprocessors
 
     clean = normalised(spec, answers)
@@ -470,20 +531,24 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
     organisation = _profile_value(spec, clean, "organisatie_naam")
     service_names = service_names_of(spec, clean)
     subs = []
-    for sub in spec.subprocessors_for(clean.services):
+    # The subprocessors of the services taken, and those the agreement names without
+    # tying them to a service (they serve the whole agreement).
+    claimed = {pid for service in spec.services for pid in service.subprocessors}
+    general = [p for p in spec.subprocessors if p.id not in claimed]
+    for sub in [*spec.subprocessors_for(clean.services), *general]:
         uses = [spec.service(s).name for s in clean.services
                 if sub.id in spec.service(s).subprocessors]
-        # The register knows yes or no; a country the agreement does not give is
-        # "land onbekend" there, and not marked outside the EEA.
-        subs.append({"name": sub.name, "country": sub.country_label,
-                     "outside_eea": sub.eea_status() == "outside", "services": uses})
+        # A country the agreement does not give is stored empty, its EEA status unknown.
+        subs.append(SubprocessorEntry(
+            name=sub.name, country="" if sub.country == UNKNOWN_COUNTRY else sub.country,
+            outside_eea=_EEA_OF_FORM[sub.eea_status()], services=tuple(uses)))
     # A processor and subprocessors the practice typed (the sector model) are what a
     # person wrote: ciphertext only. The plain column holds the form's label.
     processor = processor_of(spec, clean)
     typed_processor = processor.name != spec.processor.name
     typed_subs: list[dict[str, Any]] = [
-        {"name": p.name, "country": p.country_label, "outside_eea": p.eea_status() == "outside",
-         "services": []}
+        {"name": p.name, "country": "" if p.country == UNKNOWN_COUNTRY else p.country,
+         "outside_eea": _EEA_OF_FORM[p.eea_status()], "services": []}
         for p in typed_subprocessors(spec, clean)]
     data: dict[str, Any] = {
         "answers": clean.to_json(),
@@ -503,22 +568,16 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
         aid = _next_id(conn, "agreements")
         conn.execute(
             "INSERT INTO agreements (id, form_id, form_version, processor, status, created_on, "
-            "history_count, subprocessor_count, index_blob, data_blob) "
-            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+            "history_count, subprocessor_count, external, index_blob, data_blob) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
             (aid, spec.id, spec.version, spec.processor_label if typed_processor else processor.name,
              CONCEPT, created.isoformat(),
-             len(subs), cipher.encrypt(_json(index), index_purpose(aid)),
+             cipher.encrypt(_json(index), index_purpose(aid)),
              cipher.encrypt(_json(data), data_purpose(aid))))
         for kind, content in (("docx", docx), ("pdf", pdf)):
             conn.execute("INSERT INTO documents (agreement_id, kind, data_blob) VALUES (?, ?, ?)",
                          (aid, kind, cipher.encrypt(content, document_purpose(aid, kind))))
-        for seq, sub_row in enumerate(subs):
-            values = (aid, seq, sub_row["name"], sub_row["country"],
-                      int(bool(sub_row["outside_eea"])),
-                      json.dumps(sub_row["services"], ensure_ascii=False))
-            conn.execute("INSERT INTO subprocessors (agreement_id, seq, name, country, "
-                         "outside_eea, services, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (*values, cipher.mac(subprocessor_mac_parts(*values))))
+        _put_subprocessors(conn, cipher, aid, subs)
         _add_history(conn, cipher, aid, CONCEPT, created, "")
         if draft_id is not None:
             conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
@@ -527,14 +586,44 @@ def record(conn: sqlite3.Connection, cipher: Cipher, spec: FormSpec, answers: An
     return aid
 
 
+_EEA_OF_FORM: dict[str, EeaStatus] = {"outside": "yes", "inside": "no", "unknown": "unknown"}
+
+
+def _typed_entry(t: dict[str, Any]) -> SubprocessorEntry:
+    """A typed subprocessor from an agreement's data. Schema 3 wrote its EEA status as
+    true/false and an unknown country as "land onbekend"; schema 4 as yes/no/unknown."""
+    outside = t["outside_eea"]
+    if isinstance(outside, bool):
+        outside = "yes" if outside else "no"
+    if outside not in EEA_STATUSES:
+        raise ValueError(outside)
+    country = "" if t["country"] in (UNKNOWN_COUNTRY, "land onbekend") else str(t["country"])
+    return SubprocessorEntry(name=str(t["name"]), country=country, outside_eea=outside,
+                             services=tuple(str(s) for s in t["services"]))
+
+
+def _put_subprocessors(conn: sqlite3.Connection, cipher: Cipher, aid: int,
+                       subs: Sequence[SubprocessorEntry]) -> None:
+    """Replace an agreement's subprocessor rows (each with its MAC) and their count."""
+    conn.execute("DELETE FROM subprocessors WHERE agreement_id = ?", (aid,))
+    for seq, sub in enumerate(subs):
+        values = (aid, seq, sub.name, sub.country, sub.outside_eea,
+                  json.dumps(list(sub.services), ensure_ascii=False))
+        conn.execute("INSERT INTO subprocessors (agreement_id, seq, name, country, "
+                     "outside_eea, services, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (*values, cipher.mac(subprocessor_mac_parts(*values))))
+    conn.execute("UPDATE agreements SET subprocessor_count = ? WHERE id = ?", (len(subs), aid))
+
+
 def _add_history(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, on: date,
-                 note: str) -> None:
+                 note: str, event: str = "status") -> None:
     hid = _next_id(conn, "history")
     at = datetime.now().replace(microsecond=0).isoformat()
     blob = cipher.encrypt(note.encode("utf-8"), note_purpose(hid))
-    mac = cipher.mac(history_mac_parts(hid, aid, status, on.isoformat(), at, tag_of(blob)))
-    conn.execute("INSERT INTO history (id, agreement_id, status, on_date, at, note_blob, row_mac) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (hid, aid, status, on.isoformat(), at, blob, mac))
+    mac = cipher.mac(history_mac_parts(hid, aid, status, on.isoformat(), at, tag_of(blob), event))
+    conn.execute("INSERT INTO history (id, agreement_id, status, on_date, at, note_blob, event, "
+                 "row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (hid, aid, status, on.isoformat(), at, blob, event, mac))
     conn.execute("UPDATE agreements SET history_count = history_count + 1 WHERE id = ?", (aid,))
 
 
@@ -553,6 +642,12 @@ class _Scan:
     path: Path
     size: int
     media: str
+
+
+def check_scan(scan: Path) -> None:
+    """DpaError in Dutch when ``scan`` cannot be stored (missing, too large, not a PDF or
+    image); lets a caller refuse before it writes anything."""
+    _check_scan(scan)
 
 
 def _check_scan(scan: Path) -> _Scan:
@@ -576,8 +671,9 @@ def _load_data(conn: sqlite3.Connection, cipher: Cipher,
         "FROM agreements WHERE id = ?", (aid,)).fetchone()
     if row is None:
         raise NotFound("Overeenkomst", aid)
-    data_blob = row[13]
-    checked = check_agreement_row(cipher, (*row[:13], tag_of(data_blob), row[14]))
+    n = N_COLUMNS + 3  # the columns, the two counts and the index blob
+    data_blob = row[n]
+    checked = check_agreement_row(cipher, (*row[:n], tag_of(data_blob), row[n + 1]))
     try:
         raw = cipher.decrypt(data_blob, data_purpose(aid), DATA_PART)
     except StoreCorrupt as exc:
@@ -611,7 +707,7 @@ def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, 
                      (status, on.isoformat(), aid))
         if status == SIGNED and cols[9] is None:
             conn.execute("UPDATE agreements SET review_on = ? WHERE id = ?",
-                         (_review_date(on).isoformat(), aid))
+                         (review_date(on).isoformat(), aid))
         if note:
             index["history_notes"] = (index.get("history_notes", "") + "\n" + note).strip()
             conn.execute("UPDATE agreements SET index_blob = ? WHERE id = ?",
@@ -620,13 +716,6 @@ def set_status(conn: sqlite3.Connection, cipher: Cipher, aid: int, status: str, 
             _put_scan(conn, cipher, aid, data, checked_scan)
         _add_history(conn, cipher, aid, status, on, note)
         seal_agreement(conn, cipher, aid)
-
-
-def _review_date(signed: date) -> date:
-    try:
-        return signed.replace(year=signed.year + 1)
-    except ValueError:  # 29 February
-        return signed + REVIEW_AFTER
 
 
 def _put_scan(conn: sqlite3.Connection, cipher: Cipher, aid: int, data: dict[str, Any],
@@ -696,24 +785,146 @@ def update(conn: sqlite3.Connection, cipher: Cipher, aid: int, *, notes: str | N
         seal_agreement(conn, cipher, aid)
 
 
+EXTERNAL_NOTE = "Bestaande overeenkomst vastgelegd (extern, niet met DPA Desktop gemaakt)"
+
+
+def record_external(conn: sqlite3.Connection, cipher: Cipher, entry: ExternalEntry, *,
+                    organisation: str, scan: Path | None = None,
+                    today: date | None = None) -> int:
+    """An agreement made elsewhere enters the register as signed, with its scan if given.
+
+    Its processor and dates are plain columns like those of an agreement made
+    here (so it sorts, filters and comes up for review the same way);
+    everything else the practice wrote is in the encrypted data and index.
+    """
+    if entry.signed_on is None:
+        raise AnswersInvalid([_problem("ondertekend", "verplicht")], heading=NOT_SAVED)
+    checked_scan = _check_scan(scan) if scan is not None else None
+    created = today or date.today()
+    data: dict[str, Any] = {"external": entry.details.to_data(), "signatories": [],
+                            "notes": entry.notes, "scan": None}
+    index = {"organisation": organisation, "notes": entry.notes,
+             "service": entry.details.service}
+    with db.transaction(conn):
+        aid = _next_id(conn, "agreements")
+        conn.execute(
+            "INSERT INTO agreements (id, form_id, form_version, processor, status, created_on, "
+            "signed_on, review_on, ends_on, external, history_count, subprocessor_count, "
+            "index_blob, data_blob) VALUES (?, '', '', ?, ?, ?, ?, ?, ?, 1, 0, 0, ?, ?)",
+            (aid, entry.processor, SIGNED, created.isoformat(), entry.signed_on.isoformat(),
+             _iso(entry.review_on or review_date(entry.signed_on)), _iso(entry.ends_on),
+             cipher.encrypt(_json(index), index_purpose(aid)),
+             cipher.encrypt(_json(data), data_purpose(aid))))
+        _put_subprocessors(conn, cipher, aid, entry.subprocessors)
+        if checked_scan is not None:
+            _put_scan(conn, cipher, aid, data, checked_scan)
+        _add_history(conn, cipher, aid, SIGNED, entry.signed_on, EXTERNAL_NOTE)
+        seal_agreement(conn, cipher, aid)
+        seal_agreement_count(conn, cipher)
+    return aid
+
+
+def _problem(field: str, message: str) -> FieldProblem:
+    return FieldProblem(field, field_label(field), message)
+
+
+def edit(conn: sqlite3.Connection, cipher: Cipher, aid: int, fields: RegisterFields, *,
+         scan: Path | None = None, today: date | None = None) -> bool:
+    """Correct an agreement's fields (an ExternalEntry for an external one) and/or its scan.
+
+    The status is not changed here (``set_status`` moves it on). Each edit adds
+    a history step (event "edit") saying what changed from what to what;
+    returns False, writing nothing, when nothing changed.
+    """
+    checked_scan = _check_scan(scan) if scan is not None else None
+    with db.transaction(conn):
+        checked, data = _load_data(conn, cipher, aid)
+        cols, index, what = checked.cols, checked.index, checked.what
+        external = bool(cols[11])
+        if isinstance(fields, ExternalEntry) != external:
+            raise DpaError(f"Overeenkomst {aid} is " + (
+                "extern vastgelegd; wijzig haar met alle velden van een bestaande overeenkomst."
+                if external else "met DPA Desktop gemaakt; alleen de data en de notitie "
+                                 "kunnen worden gewijzigd."))
+        status = cols[4]
+        sent, ended = _d(cols[6]), _d(cols[8])
+        problems = []
+        signed_status = status in (SIGNED, ENDED)
+        if signed_status and fields.signed_on is None:
+            problems.append(_problem("ondertekend", "verplicht: de overeenkomst is ondertekend"))
+        if not signed_status and fields.signed_on is not None:
+            problems.append(_problem("ondertekend", "deze overeenkomst is nog niet ondertekend; "
+                                                    "markeer haar eerst als ondertekend"))
+        if fields.signed_on is not None and sent is not None and fields.signed_on < sent:
+            problems.append(_problem("ondertekend", f"ligt vóór de datum van verzenden "
+                                                    f"({sent:%d-%m-%Y})"))
+        if fields.signed_on is not None and ended is not None and fields.signed_on > ended:
+            problems.append(_problem("ondertekend", f"ligt na de datum van beëindiging "
+                                                    f"({ended:%d-%m-%Y})"))
+        if problems:
+            raise AnswersInvalid(problems, heading=NOT_SAVED)
+        subs = _subprocessors(conn, cipher, aid, what, checked.subprocessor_count)
+        try:
+            old: RegisterFields
+            if external:
+                old = ExternalEntry(processor=cols[3],
+                                    details=ExternalDetails.from_data(data["external"]),
+                                    subprocessors=subs, signed_on=_d(cols[7]),
+                                    ends_on=_d(cols[10]), review_on=_d(cols[9]),
+                                    notes=str(data.get("notes", "")))
+            else:
+                old = RegisterFields(signed_on=_d(cols[7]), ends_on=_d(cols[10]),
+                                     review_on=_d(cols[9]), notes=str(data.get("notes", "")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RecordDamaged(what, f"{DATA_PART} is onleesbaar") from exc
+        changes = describe_changes(old, fields)
+        if checked_scan is not None:
+            changes.append(f"scan {'vervangen' if data.get('scan') else 'toegevoegd'}: "
+                           f"{checked_scan.path.name}")
+        if not changes:
+            return False
+        conn.execute("UPDATE agreements SET signed_on = ?, ends_on = ?, review_on = ? "
+                     "WHERE id = ?", (_iso(fields.signed_on), _iso(fields.ends_on),
+                                      _iso(fields.review_on), aid))
+        data["notes"] = index["notes"] = fields.notes
+        if isinstance(fields, ExternalEntry):
+            conn.execute("UPDATE agreements SET processor = ? WHERE id = ?",
+                         (fields.processor, aid))
+            data["external"] = fields.details.to_data()
+            index["service"] = fields.details.service
+            if isinstance(old, ExternalEntry) and fields.subprocessors != old.subprocessors:
+                _put_subprocessors(conn, cipher, aid, fields.subprocessors)
+        conn.execute("UPDATE agreements SET index_blob = ?, data_blob = ? WHERE id = ?",
+                     (cipher.encrypt(_json(index), index_purpose(aid)),
+                      cipher.encrypt(_json(data), data_purpose(aid)), aid))
+        if checked_scan is not None:
+            _put_scan(conn, cipher, aid, data, checked_scan)
+        _add_history(conn, cipher, aid, status, today or date.today(), "; ".join(changes),
+                     event="edit")
+        seal_agreement(conn, cipher, aid)
+    return True
+
+
 # --------------------------------------------------------------------------- reads
 
 
 def _history(conn: sqlite3.Connection, cipher: Cipher, aid: int, what: str,
              expected: int) -> tuple[StatusChange, ...]:
     out = []
-    for hid, status, on, at, blob, mac in conn.execute(
-            "SELECT id, status, on_date, at, note_blob, row_mac FROM history "
+    for hid, status, on, at, blob, event, mac in conn.execute(
+            "SELECT id, status, on_date, at, note_blob, event, row_mac FROM history "
             "WHERE agreement_id = ? ORDER BY id", (aid,)):
-        if not cipher.mac_ok(history_mac_parts(hid, aid, status, on, at, tag_of(blob)), mac):
+        if not cipher.mac_ok(history_mac_parts(hid, aid, status, on, at, tag_of(blob), event),
+                             mac):
             raise RecordDamaged(what, f"de geschiedenis (stap {hid}) is buiten DPA Desktop "
                                       "gewijzigd")
-        if status not in STATUSES:
+        if status not in STATUSES or event not in EVENTS:
             raise RecordDamaged(what, f"onbekende status '{status}' in de geschiedenis")
         try:
             note = cipher.decrypt(blob, note_purpose(hid), f"de notitie bij stap {hid}")
             out.append(StatusChange(status=status, on=date.fromisoformat(on),
-                                    at=datetime.fromisoformat(at), note=note.decode("utf-8")))
+                                    at=datetime.fromisoformat(at), note=note.decode("utf-8"),
+                                    event=event))
         except StoreCorrupt as exc:
             raise _damaged(what, exc) from exc
         except (TypeError, ValueError) as exc:
@@ -739,7 +950,9 @@ def _subprocessors(conn: sqlite3.Connection, cipher: Cipher, aid: int, what: str
                 subprocessor_mac_parts(aid, seq, name, country, outside, services), mac):
             raise RecordDamaged(what, _SUBS_CHANGED)
         try:
-            entries.append(SubprocessorEntry(name=name, country=country, outside_eea=bool(outside),
+            if outside not in EEA_STATUSES or not isinstance(country, str):
+                raise ValueError(outside)
+            entries.append(SubprocessorEntry(name=name, country=country, outside_eea=outside,
                                              services=tuple(json.loads(services))))
         except (TypeError, ValueError) as exc:
             raise RecordDamaged(what, "de lijst van subverwerkers is onleesbaar") from exc
@@ -757,24 +970,31 @@ def get(conn: sqlite3.Connection, cipher: Cipher, aid: int) -> Agreement:
         conn.execute("COMMIT")
     summary = summary_of(checked)
     try:
-        answers = Answers.from_json(data["answers"], form_id=summary.form_id)
         scan = data.get("scan") or {}
+        if summary.external:
+            return Agreement(
+                id=summary.id, form_id="", form_version="", processor=summary.processor,
+                status=summary.status, created_on=summary.created_on, sent_on=summary.sent_on,
+                signed_on=summary.signed_on, ended_on=summary.ended_on,
+                review_on=summary.review_on, ends_on=summary.ends_on, external=True,
+                organisation=summary.organisation, notes=data["notes"],
+                details=ExternalDetails.from_data(data["external"]),
+                scan_sha256=scan.get("sha256"), scan_name=scan.get("name"),
+                scan_type=scan.get("type"), subprocessors=subs, history=history)
+        answers = Answers.from_json(data["answers"], form_id=summary.form_id)
         return Agreement(
             id=summary.id, form_id=summary.form_id, form_version=summary.form_version,
             processor=summary.processor, status=summary.status, created_on=summary.created_on,
             sent_on=summary.sent_on, signed_on=summary.signed_on, ended_on=summary.ended_on,
-            review_on=summary.review_on, organisation=summary.organisation,
-            answers=answers, services=answers.services,
+            review_on=summary.review_on, ends_on=summary.ends_on,
+            organisation=summary.organisation, answers=answers, services=answers.services,
             service_names=tuple(data.get("service_names", ())),
             retention=dict(answers.retention),
             signatories=tuple(Signatory(**s) for s in data.get("signatories", ())),
             notes=data.get("notes", ""), docx_sha256=data["docx_sha256"],
             pdf_sha256=data["pdf_sha256"], scan_sha256=scan.get("sha256"),
             scan_name=scan.get("name"), scan_type=scan.get("type"),
-            subprocessors=subs + tuple(
-                SubprocessorEntry(name=t["name"], country=t["country"],
-                                  outside_eea=bool(t["outside_eea"]), services=tuple(t["services"]))
-                for t in data.get("typed_subprocessors", ())),
+            subprocessors=subs + tuple(_typed_entry(t) for t in data.get("typed_subprocessors", ())),
             history=history)
     except (KeyError, TypeError, ValueError, AttributeError, DpaError) as exc:
         raise RecordDamaged(what, f"{DATA_PART} is onleesbaar") from exc
@@ -862,17 +1082,24 @@ def write_document(conn: sqlite3.Connection, cipher: Cipher, aid: int, kind: Doc
         conn.execute("COMMIT")
 
 
+# One agreement placing a subprocessor outside the EEA outweighs another that does not say.
+_EEA_RANK: dict[str, int] = {"no": 0, "unknown": 1, "yes": 2}
+_EEA_WORST: dict[int, EeaStatus] = {0: "no", 1: "unknown", 2: "yes"}
+
+
 def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher,
                           signed: dict[int, tuple[int, AgreementSummary]],
-                          damaged: Callable[[int, RecordDamaged], None]) -> list[SubprocessorUse]:
+                          damaged: Callable[[int, RecordDamaged], None],
+                          typed_forms: frozenset[str] = frozenset()) -> list[SubprocessorUse]:
     """Every subprocessor holding the practice's data under a signed agreement.
 
     ``signed`` maps the checked, signed agreements (from the index) to how
     many subprocessor rows each has and its summary; rows of other agreements
     are ignored, and an agreement whose rows fail their check is reported
-    through ``damaged`` and left out. These are a catalogue's subprocessors;
-    those a practice typed (the sector model) are ciphertext in the agreement's
-    data, in ``Agreement.subprocessors`` but not here.
+    through ``damaged`` and left out. The plain rows are a catalogue's
+    subprocessors and those of agreements made elsewhere; those a practice typed
+    into a form (the sector model) are ciphertext in the agreement's data, read
+    here only for agreements on one of ``typed_forms``.
     """
     per_agreement: dict[int, list[tuple[Any, ...]]] = {aid: [] for aid in signed}
     # The status in SQL only narrows the rows read; ``signed`` (checked) decides.
@@ -882,7 +1109,7 @@ def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher,
             "WHERE a.status = ? ORDER BY s.agreement_id, s.seq", (SIGNED,)):
         if aid in per_agreement:
             per_agreement[aid].append((seq, name, country, outside, services, mac))
-    grouped: dict[tuple[str, str], tuple[bool, list[SubprocessorAgreement]]] = {}
+    grouped: dict[tuple[str, str], tuple[EeaStatus, list[SubprocessorAgreement]]] = {}
     parsed: dict[str, tuple[str, ...]] = {}  # the same service lists recur in every agreement
     for aid, rows in per_agreement.items():
         expected, summary = signed[aid]
@@ -895,6 +1122,9 @@ def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher,
                 if seq != position or not cipher.mac_ok(
                         subprocessor_mac_parts(aid, seq, name, country, outside, services), mac):
                     raise RecordDamaged(what, _SUBS_CHANGED)
+                if outside not in EEA_STATUSES or not isinstance(name, str) \
+                        or not isinstance(country, str):
+                    raise ValueError(outside)
                 if services not in parsed:
                     parsed[services] = tuple(str(s) for s in json.loads(services))
         except RecordDamaged as exc:
@@ -903,12 +1133,26 @@ def subprocessor_overview(conn: sqlite3.Connection, cipher: Cipher,
         except (TypeError, ValueError):
             damaged(aid, RecordDamaged(what, "de lijst van subverwerkers is onleesbaar"))
             continue
-        for _seq, name, country, outside, services, _mac in rows:
+        typed: list[tuple[Any, ...]] = []
+        if summary.form_id in typed_forms:
+            try:
+                _, data = _load_data(conn, cipher, aid)
+                typed = [(0, e.name, e.country, e.outside_eea, "[]", b"")
+                         for e in map(_typed_entry, data.get("typed_subprocessors", ()))]
+            except RecordDamaged as exc:
+                damaged(aid, exc)
+                continue
+            except (KeyError, TypeError, ValueError):
+                damaged(aid, RecordDamaged(what, "de lijst van subverwerkers is onleesbaar"))
+                continue
+            parsed.setdefault("[]", ())
+        for _seq, name, country, outside, services, _mac in [*rows, *typed]:
             key = (name, country)
-            flag, uses = grouped.setdefault(key, (bool(outside), []))
-            grouped[key] = (flag or bool(outside), uses)
+            flag, uses = grouped.setdefault(key, (outside, []))
+            grouped[key] = (_EEA_WORST[max(_EEA_RANK[flag], _EEA_RANK[outside])], uses)
             uses.append(SubprocessorAgreement(agreement_id=aid, processor=processor,
-                                              form_id=form_id, services=parsed[services]))
+                                              form_id=form_id, services=parsed[services],
+                                              external=summary.external))
     ordered = sorted(grouped.items(), key=lambda item: (item[0][0].casefold(), item[0][1]))
     return [SubprocessorUse(name=n, country=c, outside_eea=flag,
                             agreements=tuple(sorted(uses, key=lambda u: u.agreement_id)))

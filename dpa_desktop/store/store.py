@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dpa_desktop import paths, platform
 from dpa_desktop.answers import Answers
@@ -48,6 +48,7 @@ from dpa_desktop.store.errors import (
     StoreLocked,
     StoreMissing,
 )
+from dpa_desktop.store.external import ExternalEntry, RegisterFields
 from dpa_desktop.store.keys import KeyBackend, default_backend
 from dpa_desktop.store.register import (
     Agreement,
@@ -57,6 +58,9 @@ from dpa_desktop.store.register import (
     Signatory,
     SubprocessorUse,
 )
+
+if TYPE_CHECKING:
+    from dpa_desktop.forms.loader import LoadedForms
 
 RECOVERY_FILE = folder.RECOVERY_FILE
 Progress = Callable[[int, int], None]
@@ -431,6 +435,32 @@ class Store:
                             review_on=review_on, signatories=signatories)
         self._index.reload_one(self._conn, self._cipher, agreement_id)
 
+    def record_external(self, entry: ExternalEntry, scan: Path | None = None) -> int:
+        """Record an agreement not made here (``external.parse_entry`` checks one), as signed.
+
+        The practice's name from the profile goes with it, like the organisation
+        of an agreement made here.
+        """
+        organisation = self.load_profile().get("organisatie_naam", "")
+        aid = register.record_external(self._conn, self._cipher, entry,
+                                       organisation=organisation, scan=scan)
+        self._index.reload_one(self._conn, self._cipher, aid)
+        return aid
+
+    def edit_agreement(self, agreement_id: int, fields: RegisterFields,
+                       scan: Path | None = None) -> bool:
+        """Correct an agreement's fields and/or its scan; the change goes into its history.
+
+        ``fields`` is the whole new state: an ExternalEntry for an external
+        agreement, RegisterFields (dates, note) for one made here; build it from
+        ``Agreement.register_fields()`` or ``external.parse_changes``. False when
+        nothing changed.
+        """
+        with self._agreement_checks(agreement_id):
+            changed = register.edit(self._conn, self._cipher, agreement_id, fields, scan=scan)
+        self._index.reload_one(self._conn, self._cipher, agreement_id)
+        return changed
+
     def document_bytes(self, agreement_id: int, kind: DocumentKind) -> bytes:
         with self._agreement_checks(agreement_id):
             return register.document_bytes(self._conn, self._cipher, agreement_id, kind)
@@ -453,30 +483,43 @@ class Store:
         self._index.fresh(self._conn, self._cipher)
         signed = {aid: (self._index.subprocessor_counts[aid], s)
                   for aid, s in self._index.rows.items() if s.status == SIGNED}
+        typed_forms = frozenset(fid for fid, spec in _load_forms().forms.items()
+                                if spec.subprocessors_from is not None)
         return register.subprocessor_overview(
             self._conn, self._cipher, signed,
-            lambda aid, exc: self._quarantine("agreements", aid, exc))
+            lambda aid, exc: self._quarantine("agreements", aid, exc), typed_forms)
 
     # ------------------------------------------------------------------ export and backup
 
-    def export_csv(self, path: Path) -> list[DamagedRecord]:
-        """The register as CSV; returns the damaged records that were left out (see
-        ``damaged_records``)."""
+    def export_csv(self, path: Path, forms: LoadedForms | None = None) -> list[DamagedRecord]:
+        """The overview as CSV, the same columns as ``export_pdf``; returns the damaged
+        records that were left out (see ``damaged_records``). ``forms``: the installed
+        forms (loaded when not given), for the details of agreements made here."""
         from dpa_desktop.store import export
 
-        rows = self._export_rows()
+        rows = export.overview_rows(self._export_rows(), forms or _load_forms())
         _write_out(path, export.csv_bytes(rows), "Het exporteren naar")
         return self.damaged_records()
 
-    def export_pdf(self, path: Path) -> list[DamagedRecord]:
-        """The register as a PDF overview, naming damaged agreements it leaves out."""
+    def export_pdf(self, path: Path, forms: LoadedForms | None = None) -> list[DamagedRecord]:
+        """The "Overzicht verwerkers en verwerkersovereenkomsten" on A4 landscape, with the
+        practice's name (from the profile) and the date, naming damaged agreements it
+        leaves out."""
         from dpa_desktop.store import export
 
-        rows = self._export_rows()
+        rows = export.overview_rows(self._export_rows(), forms or _load_forms())
         overview = self.subprocessor_overview()
         damaged = [d for d in self.damaged_records() if d.table == "agreements"]
-        _write_out(path, export.pdf_bytes(rows, overview, damaged), "Het exporteren naar")
+        _write_out(path, export.pdf_bytes(rows, overview, damaged, practice=self.practice_name()),
+                   "Het exporteren naar")
         return self.damaged_records()
+
+    def practice_name(self) -> str:
+        """The practice's name: from the profile, else from the newest agreement."""
+        name = self.load_profile().get("organisatie_naam", "")
+        if name:
+            return name
+        return next((s.organisation for s in self.list_agreements() if s.organisation), "")
 
     def _export_rows(self) -> list[Agreement]:
         out = []
@@ -502,6 +545,12 @@ class Store:
                                  self.schema_version, path, self.data_dir, progress)
         except OSError as exc:
             raise StoreIOError(f"Het schrijven van de reservekopie naar {path}", exc) from exc
+
+
+def _load_forms() -> LoadedForms:
+    from dpa_desktop.forms.loader import load_forms
+
+    return load_forms()
 
 
 def _suffix(kind: DocumentKind, scan_type: str | None) -> str:

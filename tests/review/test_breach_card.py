@@ -14,7 +14,13 @@ from pypdf import PdfReader
 from dpa_desktop.answers import Answers, example_answers
 from dpa_desktop.forms.loader import load_forms
 from dpa_desktop.forms.model import FormSpec
-from dpa_desktop.review.breach_card import breach_card_rows, render_breach_card
+from dpa_desktop.review.breach_card import (
+    ROOMY_ROWS,
+    BreachCardRow,
+    BreachEntry,
+    breach_card_rows,
+    render_breach_card,
+)
 
 
 def _entries() -> list[tuple[FormSpec, Answers]]:
@@ -91,3 +97,36 @@ def test_any_contact_name_prints(name: str) -> None:
         path = Path(tmp) / "k.pdf"
         render_breach_card([(spec, answers)], path)
         assert len(PdfReader(path).pages) == 1
+
+
+def _external(name: str, deadline: str = "binnen 24 uur") -> BreachCardRow:
+    return BreachCardRow(party=name, practice_reports=False, email=f"privacy@{name[:4]}.nl",
+                         phone="030 123 4567", deadline=deadline, article="",
+                         own_contact="A. de Vries, 053 480 1234", external=True)
+
+
+def test_an_external_agreement_is_on_the_card_marked_extern(tmp_path: Path) -> None:
+    entries = [*_entries(), _external("Labcentrum Oost B.V.")]
+    rows = breach_card_rows(entries)
+    assert [r.party for r in rows if r.external] == ["Labcentrum Oost B.V."]
+    path = tmp_path / "kaart.pdf"
+    render_breach_card(entries, path)
+    pages, text = _text(path)
+    assert pages == 1
+    assert "Labcentrum Oost B.V." in text and "Meldt aan u binnen 24 uur" in text
+    assert "extern vastgelegd; zie de getekende overeenkomst" in text
+
+
+def test_a_long_register_gets_the_compact_card_one_line_a_row(tmp_path: Path) -> None:
+    entries: list[BreachEntry] = [*_entries()]
+    entries += [_external(f"Verwerker {i:02d} B.V.") for i in range(ROOMY_ROWS + 10)]
+    path = tmp_path / "lang.pdf"
+    render_breach_card(entries, path, organisation="Huisartsenpraktijk De Linde")
+    pages, text = _text(path)
+    assert pages == 1
+    assert "Verwerker 00 B.V. (extern)" in text and "Verwerker 21 B.V. (extern)" in text
+    # The practice's own contact, the same for most rows, is said once above the table.
+    assert text.count("A. de Vries, 053 480 1234") == 1
+    assert "Uw aanspreekpunt bij een datalek: A. de Vries" in text
+    assert "zo mogelijk binnen 48 uur (artikel 9.1)" in text
+    assert "U meldt zelf" in text

@@ -22,6 +22,25 @@ FIXTURE_NOTE = "Getekend na overleg"
 FIXTURE_DOCX = b"PK\x03\x04 fixture docx"
 FIXTURE_PDF = b"%PDF-1.4 fixture pdf"
 FIXTURE_SCAN = b"%PDF-1.4 fixture scan"
+# From schema 4 on, the fixture also holds an agreement not made here, edited once.
+FIXTURE_EXTERNAL = {
+    "verwerker": {"naam": "Fixture Labs B.V.", "kvk": "87654321", "plaats": "Utrecht",
+                  "land": "NL"},
+    "dienst": "Laboratoriumuitslagen",
+    "persoonsgegevens": ["NAW-gegevens", "Labuitslagen"],
+    "gezondheidsgegevens": True,
+    "bsn": True,
+    "ondertekend": "2025-06-01",
+    "einde": "onbepaalde tijd",
+    "herbeoordeling": "2026-06-01",
+    "datalek": {"email": "privacy@fixturelabs.example", "telefoon": "030 123 4567",
+                "termijn": 24},
+    "subverwerkers": [{"naam": "Fixture Cloud", "land": "US", "buiten_eer": "ja"},
+                      {"naam": "Fixture Backup", "land": "", "buiten_eer": "onbekend"}],
+    "notitie": "Papieren overeenkomst",
+}
+FIXTURE_EXTERNAL_EDIT = {"herbeoordeling": "2026-09-01"}
+FIXTURE_EXTERNAL_SCAN = b"%PDF-1.4 fixture external scan"
 
 
 def build(version: int, target: Path) -> None:
@@ -57,6 +76,18 @@ def build(version: int, target: Path) -> None:
                             note=FIXTURE_NOTE, scan=scan)
     finally:
         scan.unlink()
+    if version >= 4:
+        from dpa_desktop.store import external
+
+        entry = external.parse_entry(FIXTURE_EXTERNAL)
+        scan.write_bytes(FIXTURE_EXTERNAL_SCAN)
+        try:
+            aid = register.record_external(conn, cipher, entry, organisation="Fixturepraktijk Oud",
+                                           scan=scan, today=date(2026, 2, 2))
+        finally:
+            scan.unlink()
+        changed = external.parse_changes(FIXTURE_EXTERNAL_EDIT, entry, signed=True)
+        register.edit(conn, cipher, aid, changed, today=date(2026, 2, 3))
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("VACUUM")
     conn.close()

@@ -54,7 +54,7 @@ def test_export_writes_csv_and_pdf(tmp_path: Path, vcare: FormSpec,
     assert _fill(tmp_path, vcare, "--register") == 0
     csv_file, pdf_file = tmp_path / "register.csv", tmp_path / "register.pdf"
     assert main(["register", "export", "--csv", str(csv_file), "--pdf", str(pdf_file)]) == 0
-    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbfNummer;Verwerker")
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbfNr.;Verwerker;Soort")
     assert pdf_file.read_bytes().startswith(b"%PDF")
     capsys.readouterr()
     assert main(["register", "export"]) == 2

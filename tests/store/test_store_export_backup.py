@@ -41,13 +41,14 @@ def test_the_csv_opens_in_dutch_excel(store: Store, vcare: FormSpec,
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == list(CSV_HEADERS)
-    assert rows[0][9] == "Beëindigd"
+    assert rows[0][7] == "Herbeoordeling"
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Nummer"] == str(aid)
+    assert row["Nr."] == str(aid)
     assert row["Status"] == "Ondertekend"
     assert row["Ondertekend"] == "04-03-2026"
     assert row["Herbeoordeling"] == "04-03-2027"
-    assert row["Organisatie"] == "Huisartsenpraktijk De Linde"
+    assert row["Soort"] == "DPA Desktop; formulier vcare"
+    assert row["Verwerker"].startswith("Vcareconnect B.V.")
 
 
 @settings(max_examples=25, deadline=None,
@@ -78,7 +79,7 @@ def test_the_pdf_overview_is_landscape_a4_with_agreements_and_subprocessors(
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "Register verwerkersovereenkomsten" in text
+    assert "Overzicht verwerkers en verwerkersovereenkomsten" in text
     assert "Huisartsenpraktijk De Linde" in text
     assert "Ondertekend" in text
     first_sub = store.subprocessor_overview()[0].name
