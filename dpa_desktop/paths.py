@@ -83,3 +83,18 @@ def documents_output_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"
+
+
+def log_dir() -> Path:
+    """The app's log files (events and ids, never answers or names), for whoever helps her."""
+    return data_dir() / "logboek"
+
+
+def settings_file() -> Path:
+    """Small settings beside the register (dates only, such as the last backup)."""
+    return data_dir() / "instellingen.json"
+
+
+def backups_output_dir() -> Path:
+    """Default folder offered for a backup: Documenten/Verwerkersovereenkomsten."""
+    return documents_output_dir()
