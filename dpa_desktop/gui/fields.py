@@ -51,6 +51,17 @@ def small_label(text: str, style: str) -> QLabel:
     return label
 
 
+def reveal(widget: QWidget) -> None:
+    """Scroll every scroll area around ``widget`` so that she sees it (and its error line)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 20, 40)
+        parent = parent.parentWidget()
+
+
 def escape_mnemonic(text: str) -> str:
     return text.replace("&", "&&")
 
