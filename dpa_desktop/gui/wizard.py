@@ -946,6 +946,8 @@ class AgreementWizard(QWizard):
             self.back()
 
     def _page_changed(self, _id: int) -> None:
+        if not isinstance(self.currentPage(), _Page):  # closing: no step to save or show
+            return
         name = self.current_page_name()
         if not self.restoring:
             log.info("wizard %s: step %s", self.spec.id, name)
