@@ -126,8 +126,7 @@ def restore_backup(parent: QWidget | None, session: Session,
 
     data_dir = paths.data_dir()
     dialog = RestoreDialog(parent, archive=archive,
-                           replaces=(data_dir / "vorig-register-…") if Store.exists(data_dir)
-                           else None)
+                           replaces=data_dir if Store.exists(data_dir) else None)
     if problem:
         dialog.show_problem(problem)
     if not dialog.exec():

@@ -7,7 +7,15 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QFont, QFontDatabase, QGuiApplication, QKeyEvent, QTextDocument
+from PySide6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QKeyEvent,
+    QShowEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -371,6 +379,7 @@ class KeyringDialog(QDialog):
         without_button.setAutoDefault(False)
         buttons.addButton(without_button, QDialogButtonBox.ButtonRole.RejectRole)
         without_button.clicked.connect(lambda: self.done(self.WITHOUT_REGISTER))
+        layout.addStretch(1)
         layout.addWidget(buttons)
         fit_resize(self, 620, 360)
 
@@ -392,7 +401,8 @@ class RestoreDialog(QDialog):
             "Kies de reservekopie (.dpabackup) en vul de herstelcode in die u bij de eerste start "
             "heeft bewaard." + (
                 " Het register dat nu op deze computer staat, wordt vervangen; het blijft bewaard "
-                f"in de map {html.escape(str(replaces))}." if replaces else ""))
+                f"in een map 'vorig-register-(datum)' in {html.escape(str(replaces))}."
+                if replaces else ""))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -422,12 +432,18 @@ class RestoreDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         ok = QPushButton("&Terugzetten")
         ok.setObjectName("restore_ok")
-        ok.setDefault(True)
         buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = ok
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         fit_resize(self, 640, 260)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Enter restores (the button box would otherwise make 'Annuleren' the default)."""
+        super().showEvent(event)
+        self.ok_button.setDefault(True)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Reservekopie kiezen",

@@ -106,6 +106,10 @@ class QuestionField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        # Never squeezed below what its lines need: a form in a scroll area scrolls instead.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.editor = self._make_editor()
         self.editor.setObjectName(f"field_{question.id}")
         self.editor.setAccessibleName(question.label)

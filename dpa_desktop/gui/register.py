@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
@@ -142,6 +143,7 @@ class SignedDialog(QDialog):
         self.problem.setObjectName("signed_problem")
         self.problem.hide()
         layout.addWidget(self.problem)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -302,7 +304,9 @@ class RegisterWindow(QMainWindow):
         header.setSectionResizeMode(self.ORGANISATION_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("Nr.") + 16)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setWordWrap(False)
+        # A long organisation name wraps onto a second line rather than being cut.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection())
         self.table.activated.connect(lambda _i: self.open_document("pdf"))
@@ -312,7 +316,9 @@ class RegisterWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([780, 300])
+        splitter.setSizes([840, 250])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout.addWidget(splitter, 1)
 
         actions = QHBoxLayout()
@@ -610,6 +616,20 @@ class RegisterWindow(QMainWindow):
         Op(self, job).success(lambda p: show_info(self, "Geëxporteerd",
                                                   f"Het register is opgeslagen in {p}.")
                               ).run_in_background()
+
+    # Below this width (logical pixels: a small laptop at 150%) the details go under
+    # the table, so every column keeps its header and the organisation its name.
+    SIDE_BY_SIDE_MIN_WIDTH = 1000
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wanted = (Qt.Orientation.Horizontal if self.width() >= self.SIDE_BY_SIDE_MIN_WIDTH
+                  else Qt.Orientation.Vertical)
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            total = (self.splitter.width() if wanted == Qt.Orientation.Horizontal
+                     else self.splitter.height())
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._filter_timer.stop()

@@ -97,7 +97,7 @@ class StartWindow(QMainWindow):
         self.practice.setStyleSheet("color: #5f6368;")
         self.practice.setWordWrap(True)
         status_row.addWidget(self.practice, 1)
-        self.retry_register = QPushButton("Register opnieuw &proberen")
+        self.retry_register = QPushButton("Register opnieuw pro&beren")
         self.retry_register.setObjectName("retry_register")
         self.retry_register.hide()
         status_row.addWidget(self.retry_register)
@@ -166,7 +166,7 @@ class StartWindow(QMainWindow):
         layout.addLayout(columns, 1)
 
         bottom = QHBoxLayout()
-        self.register_button = QPushButton("&Register openen")
+        self.register_button = QPushButton("Re&gister openen")
         self.register_button.setObjectName("register_button")
         self.profile_button = QPushButton("&Praktijkprofiel…")
         self.about_button = QPushButton("&Over DPA Desktop…")

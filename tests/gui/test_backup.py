@@ -105,6 +105,7 @@ def test_restore_asks_the_code_again_when_wrong_and_keeps_the_register_it_replac
 
     def wrong_code(dialog: QDialog) -> None:
         assert isinstance(dialog, RestoreDialog)
+        assert dialog.ok_button.isDefault(), "Enter restores"
         dialog.accept()
         assert dialog.isVisible() and "Kies een bestaande reservekopie" in dialog.problem.text()
         dialog.archive.setText(str(archive))
