@@ -102,7 +102,7 @@ def record_from_fill(spec: FormSpec, answers: Answers, result: FillResult) -> in
     """For ``fill --register``: record as a concept, setting up the store on first use."""
     with open_or_create() as store:
         aid = store.record_agreement(spec, answers, result.docx, result.pdf)
-    print(f"Vastgelegd in het register als overeenkomst {aid} (status: Concept).", file=sys.stderr)
+    print(f"Vastgelegd in het register als overeenkomst {aid} (status: Nog niet verzonden).", file=sys.stderr)
     return aid
 
 

@@ -64,23 +64,46 @@ def documents_output_dir() -> Path:
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"
 
 
+def _beside_data(suffix: str) -> Path:
+    """A folder or file next to the data folder, named after it.
+
+    The data folder holds the register and nothing else the app keeps open or
+    must keep across a restore: a restore swaps that folder as a whole in one
+    rename, which Windows refuses while a file inside it is open (the log, a
+    copy in a viewer). platformdirs puts the cache and the log inside the data
+    folder on Windows, so they are not asked for.
+    """
+    data = data_dir().absolute()
+    return data.parent / f"{data.name}-{suffix}"
+
+
 def private_temp_dir() -> Path:
-    """This user's folder for decrypted copies opened in a viewer or printed.
+    """This user's folder for decrypted copies opened in a viewer.
 
     Emptied at every start; never the shared system temp folder, where another
-    user could create the folder first. Beside the data when
-    ``DPA_DESKTOP_DATA_DIR`` is set (tests, portable installs). On Linux the
-    session's runtime folder (memory, removed at logout) when there is one.
-    The caller makes it private (``platform.make_private_dir``).
+    user could create the folder first. On Linux the session's runtime folder
+    (memory, removed at logout) when there is one, unless ``DPA_DESKTOP_DATA_DIR``
+    is set (tests, portable installs); otherwise beside the data folder, in the
+    user's profile. The caller makes it private (``platform.make_private_dir``).
     """
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        data = Path(override).absolute()
-        return data.parent / f"{data.name}-geopend"
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    if sys.platform.startswith("linux") and runtime and Path(runtime).is_absolute() \
-            and Path(runtime).is_dir():
+    if not os.environ.get(DATA_DIR_ENV) and sys.platform.startswith("linux") and runtime \
+            and Path(runtime).is_absolute() and Path(runtime).is_dir():
         return Path(runtime) / "dpa-desktop-geopend"
-    import platformdirs
+    return _beside_data("geopend")
 
-    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)) / "geopend"
+
+def log_dir() -> Path:
+    """The app's log files (events and ids, never answers or names), for whoever helps her."""
+    return _beside_data("logboek")
+
+
+def settings_file() -> Path:
+    """Small settings beside the register (dates only, such as the last backup); they
+    stay when a backup replaces the register."""
+    return _beside_data("instellingen.json")
+
+
+def backups_output_dir() -> Path:
+    """Default folder offered for a backup: Documenten/Verwerkersovereenkomsten."""
+    return documents_output_dir()

@@ -162,12 +162,86 @@ def open_command(path: Path, *, platform: str = sys.platform) -> list[str] | Non
     return ["xdg-open", str(path)]
 
 
-def open_with_default_app(path: Path) -> None:
-    command = open_command(path)
+class NoDefaultApp(OSError):
+    """No program is set up to open this kind of file (or folder)."""
+
+
+# Viewers started on Linux and macOS; kept so each is reaped once it exits.
+_children: list[object] = []
+
+
+def linux_default_app_known(path: Path) -> bool:
+    """Whether xdg-open has a program for this file: False only when it surely has none.
+
+    ``xdg-open`` itself may run the viewer in the foreground and reports a
+    missing handler only through its exit code, so the answer is asked of
+    ``xdg-mime`` first, which answers at once.
+    """
+    import shutil
+
+    if shutil.which("xdg-open") is None:
+        return False
+    if shutil.which("xdg-mime") is None:
+        return True  # cannot tell; let xdg-open try
+    try:
+        kind = subprocess.run(["xdg-mime", "query", "filetype", str(path)], capture_output=True,
+                              text=True, timeout=10, check=False).stdout.strip()
+        if not kind:
+            return True
+        app = subprocess.run(["xdg-mime", "query", "default", kind], capture_output=True,
+                             text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return bool(app)
+
+
+def open_with_default_app(path: Path, *, platform: str = sys.platform) -> None:
+    """Open a file or folder in the program the system has for it.
+
+    Raises ``NoDefaultApp`` when there is none, so the caller can say so
+    instead of doing nothing visible.
+    """
+    command = open_command(path, platform=platform)
     if command is None:
-        os.startfile(path)  # type: ignore[attr-defined]  # Windows only
-    else:
-        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            os.startfile(path)  # type: ignore[attr-defined]  # Windows only
+        except FileNotFoundError:
+            raise
+        except OSError as exc:  # e.g. ERROR_NO_ASSOCIATION (1155)
+            raise NoDefaultApp(str(path)) from exc
+        return
+    if platform.startswith("linux") and not linux_default_app_known(path):
+        raise NoDefaultApp(str(path))
+
+    for child in list(_children):
+        if child.poll() is not None:  # type: ignore[attr-defined]
+            _children.remove(child)
+    try:
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+    except OSError as exc:
+        raise NoDefaultApp(str(path)) from exc
+    _children.append(child)
+
+
+def keyring_advice(*, platform: str = sys.platform) -> str:
+    """What she can do when the system keyring cannot hold the register's key (Dutch)."""
+    if platform == "win32":
+        return ("DPA Desktop bewaart de sleutel van het register in Windows Referentiebeheer "
+                "(Credential Manager). Dat was nu niet bereikbaar. Meld u af en weer aan bij "
+                "Windows, of start de computer opnieuw, en kies dan 'Opnieuw proberen'.")
+    if platform == "darwin":
+        return ("DPA Desktop bewaart de sleutel van het register in de sleutelhanger van macOS. "
+                "Die was nu niet bereikbaar. Ontgrendel de sleutelhanger (Sleutelhangertoegang) "
+                "en kies 'Opnieuw proberen'.")
+    return ("DPA Desktop bewaart de sleutel van het register in de Secret Service van uw "
+            "bureaublad (GNOME Sleutelbos of KDE Wallet). Die was nu niet bereikbaar. Start of "
+            "installeer er een (bijvoorbeeld het pakket gnome-keyring), ontgrendel hem en kies "
+            "'Opnieuw proberen'.\n\nLukt dat niet, dan kunt u DPA Desktop starten met "
+            "DPA_DESKTOP_KEYRING=file. De sleutel staat dan in een gewoon bestand naast de "
+            "gegevensmap: iedereen die uw bestanden kan lezen, kan dan ook het register openen. "
+            "Doe dit alleen op een computer die alleen u gebruikt en waarvan de schijf "
+            "versleuteld is.")
 
 
 # --------------------------------------------------------------------------- private folders and files

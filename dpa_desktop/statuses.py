@@ -8,8 +8,10 @@ SENT = "verzonden"
 SIGNED = "ondertekend"
 ENDED = "beeindigd"
 STATUSES: tuple[str, ...] = (CONCEPT, SENT, SIGNED, ENDED)
+# A generated agreement that has not gone to the processor is "Nog niet verzonden",
+# never "Concept": in the app a concept is an unfinished wizard (a draft).
 STATUS_LABELS: dict[str, str] = {
-    CONCEPT: "Concept",
+    CONCEPT: "Nog niet verzonden",
     SENT: "Verstuurd naar verwerker",
     SIGNED: "Ondertekend",
     ENDED: "Beëindigd",

@@ -96,3 +96,73 @@ def test_forms_and_resources_come_from_the_bundle_when_frozen_and_the_source_tre
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert paths.bundle_root() == tmp_path
     assert paths.resources_dir() == tmp_path / "resources"
+
+
+def _fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_app: str,
+                opener: str = "xdg-open") -> Path:
+    """xdg-mime answering ``default_app`` and an opener that notes what it was asked."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    log = tmp_path / "geopend.txt"
+    for tool, script in (("xdg-mime", f'if [ "$2" = default ]; then echo "{default_app}"; '
+                                      'else echo application/pdf; fi\n'),
+                         (opener, f'echo "$@" >> {log}\n')):
+        (bin_dir / tool).write_text(f"#!/bin/sh\n{script}", encoding="utf-8")
+        (bin_dir / tool).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    return log
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="runs shell scripts as fake tools")
+def test_open_on_linux_asks_xdg_mime_first_and_says_when_no_program_is_set(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    target = tmp_path / "a.pdf"
+    target.write_bytes(b"%PDF-")
+    log = _fake_tools(tmp_path, monkeypatch, default_app="")
+    with pytest.raises(platform.NoDefaultApp):
+        platform.open_with_default_app(target, platform="linux")
+    assert not log.exists()
+    _fake_tools(tmp_path, monkeypatch, default_app="org.gnome.Evince.desktop")
+    platform.open_with_default_app(target, platform="linux")
+    deadline = time.monotonic() + 10
+    while not log.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert log.read_text(encoding="utf-8").strip() == str(target)
+    monkeypatch.setenv("PATH", str(tmp_path / "leeg"))
+    with pytest.raises(platform.NoDefaultApp):  # no xdg-open at all
+        platform.open_with_default_app(target, platform="linux")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="runs shell scripts as fake tools")
+def test_open_on_macos_uses_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    log = _fake_tools(tmp_path, monkeypatch, default_app="", opener="open")
+    platform.open_with_default_app(tmp_path, platform="darwin")
+    deadline = time.monotonic() + 10
+    while not log.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert log.read_text(encoding="utf-8").strip() == str(tmp_path)
+
+
+def test_open_on_windows_names_a_missing_association(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_association(path: Path) -> None:
+        raise OSError(22, "Er is geen toepassing gekoppeld", str(path), 1155)
+
+    monkeypatch.setattr(os, "startfile", no_association, raising=False)
+    with pytest.raises(platform.NoDefaultApp):
+        platform.open_with_default_app(tmp_path / "a.docx", platform="win32")
+
+    def gone(path: Path) -> None:
+        raise FileNotFoundError(2, "niet gevonden", str(path))
+
+    monkeypatch.setattr(os, "startfile", gone, raising=False)
+    with pytest.raises(FileNotFoundError):
+        platform.open_with_default_app(tmp_path / "weg.docx", platform="win32")
+    opened: list[Path] = []
+    monkeypatch.setattr(os, "startfile", opened.append, raising=False)
+    platform.open_with_default_app(tmp_path / "a.docx", platform="win32")
+    assert opened == [tmp_path / "a.docx"]

@@ -160,9 +160,28 @@ def test_the_private_temp_folder_is_per_user_and_never_the_shared_temp_folder(
     monkeypatch.setattr(sys, "platform", "linux")
     assert paths.private_temp_dir() == runtime / "dpa-desktop-geopend"
     monkeypatch.delenv("XDG_RUNTIME_DIR")
-    cache = Path(platformdirs.user_cache_dir(paths.APP_NAME, paths.APP_AUTHOR)) / "geopend"
-    assert paths.private_temp_dir() == cache
+    data = Path(platformdirs.user_data_dir(paths.APP_NAME, paths.APP_AUTHOR, roaming=False))
+    beside = data.parent / f"{data.name}-geopend"  # in the profile, outside the data folder
+    assert paths.private_temp_dir() == beside
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    monkeypatch.setattr(sys, "platform", "win32")  # the profile's cache folder on Windows
-    assert paths.private_temp_dir() == cache
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert paths.private_temp_dir() == beside
+    cache = beside
     assert not cache.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+
+
+def test_nothing_the_app_keeps_open_sits_inside_the_data_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restore swaps the data folder in one rename, which Windows refuses while a file
+    inside it is open: the log, the settings and the viewer copies live beside it."""
+    for override in (str(tmp_path / "data"), None):
+        if override is None:
+            monkeypatch.delenv(paths.DATA_DIR_ENV)
+            monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+            monkeypatch.setattr(sys, "platform", "win32")
+        else:
+            monkeypatch.setenv(paths.DATA_DIR_ENV, override)
+        data = paths.data_dir().absolute()
+        for path in (paths.log_dir(), paths.settings_file(), paths.private_temp_dir()):
+            assert not path.is_relative_to(data), path
+            assert path.parent == data.parent and path.name.startswith(f"{data.name}-")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
@@ -46,12 +47,30 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
+def start_logging() -> None:
+    """The rotating log in the data folder, and uncaught errors into it (type and lines only)."""
+    from dpa_desktop import logs
+
+    try:
+        logs.setup()
+    except OSError:  # a log that cannot be written never stops the app
+        return
+    previous = sys.excepthook
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        logs.log_uncaught(exc_type, exc, tb)
+        previous(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """The bare ``dpa-desktop`` command."""
     from dpa_desktop.gui import operations
     from dpa_desktop.gui.session import Session
     from dpa_desktop.gui.start import StartWindow
 
+    start_logging()
     app = create_app(argv)
     window = StartWindow(Session())
     window.show()  # its first paint starts loading forms and the store (StartWindow.begin)
@@ -86,8 +105,12 @@ def _schedule_smoke_exit(app: QApplication, window: QWidget) -> None:
         return getattr(session, "forms", None) is not None
 
     def close_everything() -> None:
+        from PySide6.QtWidgets import QDialog
+
         modal = QApplication.activeModalWidget()
-        if modal is not None:
+        if isinstance(modal, QDialog):
+            modal.done(0)  # also the recovery code, which Esc and close() do not dismiss
+        elif modal is not None:
             modal.close()
         app.quit()
 

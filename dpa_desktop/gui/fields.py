@@ -69,6 +69,17 @@ def small_label(text: str, style: str) -> QLabel:
     return label
 
 
+def reveal(widget: QWidget) -> None:
+    """Scroll every scroll area around ``widget`` so that she sees it (and its error line)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 20, 40)
+        parent = parent.parentWidget()
+
+
 def escape_mnemonic(text: str) -> str:
     return text.replace("&", "&&")
 
@@ -113,6 +124,10 @@ class QuestionField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        # Never squeezed below what its lines need: a form in a scroll area scrolls instead.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.editor = self._make_editor()
         self.editor.setObjectName(f"field_{question.id}")
         self.editor.setAccessibleName(question.label)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dpa_desktop.errors import AnswersInvalid, DpaError
@@ -41,7 +42,10 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Er ging
 
 
 def show_info(parent: QWidget | None, title: str, message: str) -> None:
-    QMessageBox.information(parent, title, message)
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
 
 
 def confirm(parent: QWidget | None, title: str, message: str) -> bool:

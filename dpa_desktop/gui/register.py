@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,6 +45,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dpa_desktop.forms.model import FormSpec, Question
+from dpa_desktop.gui.fields import ERROR_STYLE, HELP_STYLE, QuestionField, small_label
 from dpa_desktop.gui.messages import show_error, show_info
 from dpa_desktop.gui.operations import Op
 from dpa_desktop.gui.screen import fit_resize
@@ -46,6 +56,7 @@ if TYPE_CHECKING:
     from dpa_desktop.store import Agreement, AgreementSummary, SubprocessorUse
     from dpa_desktop.store.register import DocumentKind
 
+log = logging.getLogger(__name__)
 
 
 def status_label(status: str) -> str:
@@ -68,42 +79,76 @@ def _date_nl(value: Any) -> str:
     return f"{parsed.day:02d}-{parsed.month:02d}-{parsed.year}"
 
 
-class SignedDialog(QDialog):
-    """Mark signed: the date it was signed and, optionally, the scan of the signed copy."""
+def signing_date(agreement: Agreement, spec: FormSpec | None) -> dt.date | None:
+    """The date of signing she entered in the wizard: the form's first date on its signing page."""
+    if spec is None:
+        return None
+    for question in spec.questions:
+        if question.page == "ondertekening" and question.type == "date":
+            value = agreement.answers.values.get(question.id)
+            if isinstance(value, str):
+                try:
+                    return dt.date.fromisoformat(value)
+                except ValueError:
+                    return None
+    return None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+SIGNED_DATE = Question(id="signed_on", type="date", label="Datum van ondertekening",
+                       page="ondertekening",
+                       help="Zoals op het getekende papier staat, bijvoorbeeld 15-11-2026.")
+
+
+class SignedDialog(QDialog):
+    """Mark signed: the date it was signed and, optionally, the scan of the signed copy.
+
+    The date is typed like every date in the wizard (dd-mm-jjjj) and starts at
+    the signing date of the agreement itself, when the wizard asked for one.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, signed_on: dt.date | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signed_dialog")
         self.setWindowTitle("Markeren als ondertekend")
-        form = QFormLayout(self)
-        self.date = QDateEdit(QDate.currentDate())
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.date = QuestionField(SIGNED_DATE)
         self.date.setObjectName("signed_date")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd-MM-yyyy")
+        self.date.set_value((signed_on or dt.date.today()).isoformat())
         date_label = QLabel("&Datum van ondertekening:")
-        date_label.setBuddy(self.date)
+        date_label.setBuddy(self.date.focus_widget())
         form.addRow(date_label, self.date)
         scan_row = QHBoxLayout()
         self.scan = QLineEdit()
         self.scan.setObjectName("signed_scan")
-        self.scan.setPlaceholderText("(optioneel) PDF of afbeelding van de getekende versie")
+        self.scan.setPlaceholderText("PDF of afbeelding (optioneel)")
         browse = QPushButton("&Bladeren…")
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
         scan_row.addWidget(self.scan, 1)
         scan_row.addWidget(browse)
         scan_label = QLabel("&Scan:")
         scan_label.setBuddy(self.scan)
         form.addRow(scan_label, scan_row)
+        form.addRow("", small_label("De gescande getekende overeenkomst, als PDF of afbeelding. "
+                                    "Die wordt versleuteld in het register bewaard.", HELP_STYLE))
         self.note = QLineEdit()
         note_label = QLabel("&Notitie:")
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
+        layout.addLayout(form)
+        self.problem = small_label("", ERROR_STYLE)
+        self.problem.setObjectName("signed_problem")
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(520, 180)
+        layout.addWidget(buttons)
+        fit_resize(self, 600, 260)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Scan van de getekende overeenkomst", "",
@@ -113,26 +158,45 @@ class SignedDialog(QDialog):
             self.scan.setText(path)
 
     def signed_on(self) -> dt.date:
-        d = self.date.date()
-        return dt.date(d.year(), d.month(), d.day())
+        value = self.date.stored_value()
+        assert isinstance(value, str)
+        return dt.date.fromisoformat(value)
 
     def scan_path(self) -> Path | None:
         text = self.scan.text().strip()
         return Path(text) if text else None
 
     def accept(self) -> None:
+        if self.date.check(when_empty=True):
+            self.date.focus_widget().setFocus()
+            return
+        if self.signed_on() > dt.date.today():
+            self.date.show_problem("de datum van ondertekening ligt in de toekomst")
+            self.date.focus_widget().setFocus()
+            return
         path = self.scan_path()
         if path is not None and not path.is_file():
-            show_info(self, "Scan niet gevonden", f"Het bestand {path} bestaat niet.")
+            self.problem.setText(f"Het bestand {path} bestaat niet. Kies de scan opnieuw of laat "
+                                 "het veld leeg.")
+            self.problem.show()
+            self.scan.setFocus()
             return
         super().accept()
 
 
 class RegisterWindow(QMainWindow):
-    """Table with filter and detail pane, status actions, documents and exports."""
+    """Table with filter and detail pane, status actions, documents and exports.
+
+    Backup and restore live in its "Register" menu too; they are the start
+    window's to run (``backup_requested``, ``restore_requested``), since a
+    restore replaces the store every window shares.
+    """
 
     COLUMNS = ("Nr.", "Verwerker", "Organisatie", "Status", "Gemaakt", "Verstuurd",
                "Ondertekend", "Beëindigd", "Herbeoordeling", "Soort")
+    ORGANISATION_COLUMN = 2
+    backup_requested = Signal()
+    restore_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,7 +212,20 @@ class RegisterWindow(QMainWindow):
         tabs.addTab(self._agreements_tab(), "&Overeenkomsten")
         tabs.addTab(self._subprocessors_tab(), "&Subverwerkers")
         self.tabs = tabs
-        self.setCentralWidget(tabs)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.addWidget(tabs, 1)
+        closing = QHBoxLayout()
+        closing.addStretch(1)
+        self.close_button = QPushButton("S&luiten")
+        self.close_button.setObjectName("register_close")
+        self.close_button.setToolTip("Register sluiten (Esc)")
+        self.close_button.clicked.connect(self.close)
+        closing.addWidget(self.close_button)
+        outer.addLayout(closing)
+        self.setCentralWidget(central)
+        self._build_menu()
         fit_resize(self, 1100, 680)
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -156,6 +233,27 @@ class RegisterWindow(QMainWindow):
         self._filter_timer.timeout.connect(self.refresh)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search.setFocus)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Register")
+        for name, text, slot in (("backup", "Reservekopie &maken…", self.backup_requested.emit),
+                                 ("restore", "Reservekopie &terugzetten…",
+                                  self.restore_requested.emit),
+                                 ("", "", None),
+                                 ("close", "&Sluiten", self.close)):
+            if slot is None:
+                menu.addSeparator()
+                continue
+            action = menu.addAction(text)
+            action.setObjectName(f"action_{name}")
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc closes the register (a field or list that uses Esc itself keeps it)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     # ------------------------------------------------------------------ layout
 
@@ -201,7 +299,14 @@ class RegisterWindow(QMainWindow):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(False)
+        # The organisation takes what is left and elides; every other column,
+        # headers included, is as wide as its text.
+        header.setSectionResizeMode(self.ORGANISATION_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("Nr.") + 16)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A long organisation name wraps onto a second line rather than being cut.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection())
         self.table.activated.connect(lambda _i: self.open_document("pdf"))
@@ -210,8 +315,10 @@ class RegisterWindow(QMainWindow):
         self.detail.setObjectName("register_detail")
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([800, 300])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([840, 250])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout.addWidget(splitter, 1)
 
         actions = QHBoxLayout()
@@ -308,6 +415,7 @@ class RegisterWindow(QMainWindow):
             row = []
             for i, text in enumerate(cells):
                 item = QStandardItem(text)
+                item.setToolTip(text)
                 item.setData(s.id, Qt.ItemDataRole.UserRole)
                 if i == 0:
                     item.setData(int(s.id), Qt.ItemDataRole.DisplayRole)
@@ -422,6 +530,7 @@ class RegisterWindow(QMainWindow):
 
         def job() -> None:
             session.store.set_status(agreement_id, status, on, note=note, scan=scan)
+            log.info("agreement %d marked %s%s", agreement_id, status, " with scan" if scan else "")
 
         Op(self, job).success(lambda _r: self.refresh()).run_in_background()
 
@@ -431,7 +540,13 @@ class RegisterWindow(QMainWindow):
         self._set_status(SENT, dt.date.today())
 
     def mark_signed(self) -> None:
-        dialog = SignedDialog(self)
+        planned = None
+        if self.current is not None and self.current.id == self.selected_id():
+            forms = self.session.forms.forms if self.session.forms else {}
+            planned = signing_date(self.current, forms.get(self.current.form_id))
+        if planned is not None and planned > dt.date.today():
+            planned = None
+        dialog = SignedDialog(self, signed_on=planned)
         if dialog.exec():
             from dpa_desktop.store import SIGNED
 
@@ -460,35 +575,32 @@ class RegisterWindow(QMainWindow):
         Op(self, job).success(then).run_in_background()
 
     def open_document(self, kind: DocumentKind) -> None:
-        from dpa_desktop.platform import open_with_default_app
+        from dpa_desktop.gui.opener import open_path
 
-        def opened(path: Path) -> None:
-            try:
-                open_with_default_app(path)
-            except OSError as exc:
-                show_error(self, exc)
-
-        self._document_file(kind, opened)
+        what = {"pdf": "een PDF", "docx": "een Word-document", "scan": "de scan"}[kind]
+        self._document_file(kind, lambda path: open_path(self, path, kind=what))
 
     def print_pdf(self) -> None:
+        """Print the stored PDF straight from memory: no copy of it on disk."""
         from dpa_desktop.gui.pdf import print_pdf
 
+        agreement_id = self.selected_id()
+        if agreement_id is None:
+            return
         copies = 1
         if self.current is not None and self.session.forms is not None:
             spec = self.session.forms.forms.get(self.current.form_id)
             copies = spec.document.copies if spec else 1
+        session = self.session
 
-        def ready(path: Path) -> None:
-            from dpa_desktop.gui.operations import remove_copy
-
+        def ready(data: bytes) -> None:
             try:
-                print_pdf(self, path, copies=copies)
+                print_pdf(self, data, name=f"Overeenkomst {agreement_id}", copies=copies)
             except Exception as exc:
                 show_error(self, exc)
-            finally:
-                remove_copy(path)
 
-        self._document_file("pdf", ready)
+        Op(self, lambda: session.store.document_bytes(agreement_id, "pdf")).success(
+            ready).run_in_background()
 
     def add_external(self) -> None:
         from dpa_desktop.gui.external import AgreementDialog
@@ -534,8 +646,22 @@ class RegisterWindow(QMainWindow):
             return target
 
         Op(self, job).success(lambda p: show_info(self, "Geëxporteerd",
-                                                  f"Het register is opgeslagen in {p}.")
+                                                  f"Het overzicht is opgeslagen in {p}.")
                               ).run_in_background()
+
+    # Below this width (logical pixels: a small laptop at 150%) the details go under
+    # the table, so every column keeps its header and the organisation its name.
+    SIDE_BY_SIDE_MIN_WIDTH = 1000
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wanted = (Qt.Orientation.Horizontal if self.width() >= self.SIDE_BY_SIDE_MIN_WIDTH
+                  else Qt.Orientation.Vertical)
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            total = (self.splitter.width() if wanted == Qt.Orientation.Horizontal
+                     else self.splitter.height())
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._filter_timer.stop()

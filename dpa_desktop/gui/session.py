@@ -35,3 +35,9 @@ class Session:
     @property
     def has_store(self) -> bool:
         return self._store is not None
+
+    def close_store(self) -> None:
+        """Close and forget the store; only call from an ``Op`` job (restore swaps it)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None

@@ -1,16 +1,21 @@
-"""The start screen: new agreement, drafts, register, profile, 'Over'.
+"""The start screen: new agreement, drafts, register, profile, backup, 'Over'.
 
 It paints before anything heavy loads: forms, the store and the profile come
-in through background operations, so the window is there at once.
+in through background operations, so the window is there at once. When the
+keyring cannot hold the register's key she may go on without a register:
+the wizard still fills and prints, and says that nothing is recorded.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,27 +30,24 @@ from PySide6.QtWidgets import (
 
 from dpa_desktop.gui import operations
 from dpa_desktop.gui.operations import Op
+from dpa_desktop.gui.pages import step_title
 from dpa_desktop.gui.screen import fit_resize
 from dpa_desktop.gui.session import Session
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QPaintEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
 
     from dpa_desktop.forms.loader import LoadedForms
     from dpa_desktop.forms.model import FormSpec
+    from dpa_desktop.gui.backup import Restored
     from dpa_desktop.gui.register import RegisterWindow
     from dpa_desktop.gui.wizard import AgreementWizard
-    from dpa_desktop.store import Draft, Store
+    from dpa_desktop.store import Draft
 
 # Qt.ItemDataRole.UserRole: touching the Qt namespace before the first paint
 # builds its ~100 enums and costs about 25 ms of start-up.
 USER_ROLE = 256
-
-PAGE_NAMES_NL = {
-    "partij": "uw gegevens", "verwerker": "verwerker", "diensten": "diensten", "bewaartermijnen": "bewaartermijnen",
-    "contacten": "contactpersonen", "ondertekening": "ondertekening", "review": "controleren",
-    "result": "documenten",
-}
+log = logging.getLogger(__name__)
 
 
 def sort_forms(forms: list[FormSpec], kind: str | None) -> list[FormSpec]:
@@ -54,8 +56,19 @@ def sort_forms(forms: list[FormSpec], kind: str | None) -> list[FormSpec]:
                                         s.processor_label.lower(), s.id))
 
 
+def draft_text(processor: str, page: str, organisation: str, when: str) -> str:
+    """A draft in the list: whose form, the step she was at (her words), for whom, when."""
+    step = step_title(page)
+    lines = [f"{processor}" + (f"  –  verder bij '{step}'" if step else "")]
+    if organisation:
+        lines.append(organisation)
+    if when:
+        lines.append(f"Laatst gewijzigd {when}")
+    return "\n".join(lines)
+
+
 class StartWindow(QMainWindow):
-    """Main window. ``ready`` fires once forms, store and profile are loaded."""
+    """Main window. ``ready`` fires once forms are loaded and the store is open (or declined)."""
 
     ready = Signal()
 
@@ -68,7 +81,9 @@ class StartWindow(QMainWindow):
         self.register_window: RegisterWindow | None = None
         self._forms_loaded = False
         self._store_ready = False
+        self.without_register = False
         self._began = False
+        self.actions_by_name: dict[str, QAction] = {}
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(18, 14, 18, 14)
@@ -76,10 +91,34 @@ class StartWindow(QMainWindow):
         title.setObjectName("title")
         title.setStyleSheet("QLabel#title { font-size: 16pt; font-weight: bold; }")
         layout.addWidget(title)
+        status_row = QHBoxLayout()
         self.practice = QLabel("Even geduld, de gegevens worden geladen…")
         self.practice.setObjectName("practice_label")
         self.practice.setStyleSheet("color: #5f6368;")
-        layout.addWidget(self.practice)
+        self.practice.setWordWrap(True)
+        status_row.addWidget(self.practice, 1)
+        self.retry_register = QPushButton("Register opnieuw pro&beren")
+        self.retry_register.setObjectName("retry_register")
+        self.retry_register.hide()
+        status_row.addWidget(self.retry_register)
+        layout.addLayout(status_row)
+
+        self.reminder = QFrame()
+        self.reminder.setObjectName("backup_reminder")
+        self.reminder.setFrameShape(QFrame.Shape.StyledPanel)
+        self.reminder.setStyleSheet("QFrame#backup_reminder { background: #fff4ce; "
+                                    "border: 1px solid #e0c060; border-radius: 4px; }")
+        reminder_row = QHBoxLayout(self.reminder)
+        self.reminder_text = QLabel("")
+        self.reminder_text.setObjectName("backup_reminder_text")
+        self.reminder_text.setWordWrap(True)
+        self.reminder_text.setStyleSheet("background: transparent; border: none;")
+        self.reminder_button = QPushButton("Reservekopie &maken…")
+        self.reminder_button.setObjectName("backup_reminder_button")
+        reminder_row.addWidget(self.reminder_text, 1)
+        reminder_row.addWidget(self.reminder_button)
+        self.reminder.hide()
+        layout.addWidget(self.reminder)
 
         columns = QHBoxLayout()
         new_box = QGroupBox("Nieuwe overeenkomst")
@@ -106,8 +145,11 @@ class StartWindow(QMainWindow):
         drafts_box = QGroupBox("Concepten")
         drafts_layout = QVBoxLayout(drafts_box)
         drafts_label = QLabel("Nog niet afgeronde overeenkomsten (&concepten):")
+        drafts_label.setWordWrap(True)
         self.drafts_list = QListWidget()
         self.drafts_list.setObjectName("drafts_list")
+        self.drafts_list.setWordWrap(True)
+        self.drafts_list.setAlternatingRowColors(True)
         drafts_label.setBuddy(self.drafts_list)
         self.resume_button = QPushButton("&Verder met concept")
         self.resume_button.setObjectName("resume_button")
@@ -124,10 +166,10 @@ class StartWindow(QMainWindow):
         layout.addLayout(columns, 1)
 
         bottom = QHBoxLayout()
-        self.register_button = QPushButton("&Register openen")
+        self.register_button = QPushButton("Re&gister openen")
         self.register_button.setObjectName("register_button")
         self.profile_button = QPushButton("&Praktijkprofiel…")
-        self.about_button = QPushButton("&Over…")
+        self.about_button = QPushButton("&Over DPA Desktop…")
         quit_button = QPushButton("&Afsluiten")
         for b in (self.register_button, self.profile_button):
             b.setEnabled(False)
@@ -149,6 +191,8 @@ class StartWindow(QMainWindow):
         self.register_button.clicked.connect(self.open_register)
         self.profile_button.clicked.connect(self.edit_profile)
         self.about_button.clicked.connect(self.show_about)
+        self.reminder_button.clicked.connect(self.make_backup)
+        self.retry_register.clicked.connect(self.retry_store)
         quit_button.clicked.connect(self.close)
 
     # ------------------------------------------------------------------ loading
@@ -164,9 +208,8 @@ class StartWindow(QMainWindow):
     def begin(self) -> None:
         """Load forms and open (or first set up) the store, all in the background."""
         self._began = True
-        from PySide6.QtGui import QKeySequence, QShortcut
+        self._build_menus()
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self, self.close)
         def load() -> LoadedForms:
             from dpa_desktop.forms.loader import load_forms
 
@@ -181,9 +224,39 @@ class StartWindow(QMainWindow):
 
         Op(self, exists).success(self._store_exists).run_in_background()
 
+    def _build_menus(self) -> None:
+        """The menu bar, built after the first paint (QAction and QKeySequence cost start-up)."""
+        if self.actions_by_name:
+            return
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self, self.close)
+        bar = self.menuBar()
+        register = bar.addMenu("&Register")
+        help_menu = bar.addMenu("&Help")
+        for menu, name, text, slot in (
+                (register, "open_register", "Register &openen", self.open_register),
+                (register, "backup", "Reservekopie &maken…", self.make_backup),
+                (register, "restore", "Reservekopie &terugzetten…", self.restore_backup),
+                (register, "", "", None),
+                (register, "profile", "&Praktijkprofiel…", self.edit_profile),
+                (register, "", "", None),
+                (register, "quit", "&Afsluiten", self.close),
+                (help_menu, "about", "&Over DPA Desktop…", self.show_about),
+        ):
+            if slot is None:
+                menu.addSeparator()
+                continue
+            action = menu.addAction(text)
+            action.setObjectName(f"action_{name}")
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+            self.actions_by_name[name] = action
+        self._update_buttons()
+
     def _forms_arrived(self, loaded: LoadedForms) -> None:
         self.session.forms = loaded
         self._forms_loaded = True
+        log.info("forms loaded: %d (%d could not be read)", len(loaded.forms), len(loaded.errors))
         if loaded.errors:
             self.form_errors.setText("Niet alle formulieren konden worden geladen:\n"
                                      + "\n".join(str(e) for e in loaded.errors))
@@ -230,9 +303,19 @@ class StartWindow(QMainWindow):
 
     def _open_failed(self, exc: BaseException) -> None:
         from dpa_desktop.gui.messages import show_error
+        from dpa_desktop.store import KeyringUnavailable, StoreLocked
 
+        log.warning("register not opened: %s", type(exc).__name__)
+        if isinstance(exc, KeyringUnavailable):
+            self._keyring_missing(first_start=False, profile={})
+            return
         show_error(self, exc, "Register niet geopend")
-        self.ask_recovery_code()
+        if isinstance(exc, StoreLocked):
+            self.ask_recovery_code()
+        else:
+            self._go_on_without_register(
+                "Het register is niet geopend. Zet een reservekopie terug (Register > "
+                "Reservekopie terugzetten) of start het programma opnieuw.")
 
     def ask_recovery_code(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -241,12 +324,13 @@ class StartWindow(QMainWindow):
 
         code, ok = QInputDialog.getText(
             self, "Herstelcode",
-            "Het register kon niet worden geopend met de sleutel in Windows.\n"
+            "Het register kon niet worden geopend met de sleutel op deze computer.\n"
             "Vul de herstelcode in die u bij de eerste start heeft bewaard:",
             QLineEdit.EchoMode.Normal)
         if not ok or not code.strip():
-            self.practice.setText("Het register is niet geopend. Start het programma opnieuw "
-                                  "om het nog eens te proberen.")
+            self._go_on_without_register(
+                "Het register is niet geopend. Kies 'Register opnieuw proberen' om de "
+                "herstelcode alsnog in te vullen.")
             return
         session = self.session
 
@@ -263,10 +347,16 @@ class StartWindow(QMainWindow):
         Op(self, job).success(self._store_opened).failure(failed).run_in_background()
 
     def first_start(self) -> None:
-        from dpa_desktop.gui.dialogs import ProfileDialog
+        from dpa_desktop.gui.dialogs import RESTORE_INSTEAD, ProfileDialog
 
         dialog = ProfileDialog({}, self, first_start=True)
-        profile = dialog.profile() if dialog.exec() else {}
+        outcome = dialog.exec()
+        if outcome == RESTORE_INSTEAD:
+            self.restore_backup(on_cancel=self.first_start)
+            return
+        self.create_store(dialog.profile() if outcome else {})
+
+    def create_store(self, profile: dict[str, str]) -> None:
         session = self.session
 
         def job() -> tuple[dict[str, str], str]:
@@ -276,26 +366,101 @@ class StartWindow(QMainWindow):
             session.store = store
             if profile:
                 store.save_profile(profile)
+            log.info("register created")
             return dict(store.load_profile()), str(code)
 
         def created(outcome: tuple[dict[str, str], str]) -> None:
             profile_saved, code = outcome
             from dpa_desktop.gui.dialogs import RecoveryCodeDialog
 
-            RecoveryCodeDialog(code, self).exec()
+            RecoveryCodeDialog(code, self,
+                               practice=profile_saved.get("organisatie_naam", "")).exec()
             self._store_opened(profile_saved)
 
-        Op(self, job).success(created).run_in_background()
+        def failed(exc: BaseException) -> None:
+            from dpa_desktop.gui.messages import show_error
+            from dpa_desktop.store import KeyringUnavailable
+
+            if isinstance(exc, KeyringUnavailable):
+                self._keyring_missing(first_start=True, profile=profile)
+            else:
+                show_error(self, exc, "Register niet gemaakt")
+                self._go_on_without_register("Het register kon niet worden gemaakt.",
+                                             profile=profile)
+
+        Op(self, job).success(created).failure(failed).run_in_background()
+
+    def _keyring_missing(self, *, first_start: bool, profile: dict[str, str]) -> None:
+        """Explain what is missing; retry, the recovery code, or go on without a register."""
+        from dpa_desktop.gui.dialogs import KeyringDialog
+
+        log.warning("keyring unavailable (%s)", "first start" if first_start else "open")
+        choice = KeyringDialog(self, first_start=first_start).exec()
+        if choice == KeyringDialog.RETRY:
+            if first_start:
+                self.create_store(profile)
+            else:
+                self.open_store()
+        elif choice == KeyringDialog.RECOVERY_CODE:
+            self.ask_recovery_code()
+        else:
+            self._go_on_without_register(
+                "Zonder register: u kunt overeenkomsten invullen en afdrukken, maar er wordt "
+                "niets bewaard.", profile=profile)
+
+    def _go_on_without_register(self, text: str, *,
+                                profile: dict[str, str] | None = None) -> None:
+        self.without_register = True
+        if profile:
+            self.session.profile = dict(profile)
+        self.practice.setText(text)
+        self.practice.setStyleSheet("color: #8a4b00;")
+        self.retry_register.show()
+        self.fill_forms()
+        self._check_ready()
+        log.info("going on without a register")
+
+    def retry_store(self) -> None:
+        from dpa_desktop.store import Store
+
+        self.retry_register.hide()
+        self.practice.setStyleSheet("color: #5f6368;")
+        self.practice.setText("Even geduld, het register wordt geopend…")
+        if Store.exists():
+            self.open_store()
+        else:
+            self.create_store(dict(self.session.profile))
 
     def _store_opened(self, profile: dict[str, str]) -> None:
         self.session.profile = profile
         self._store_ready = True
+        self.without_register = False
+        self.retry_register.hide()
+        self.practice.setStyleSheet("color: #5f6368;")
         self.register_button.setEnabled(True)
         self.profile_button.setEnabled(True)
+        log.info("register open")
         self._show_practice()
         self.fill_forms()
         self.refresh_drafts()
+        self.refresh_reminder()
         self._check_ready()
+
+    def refresh_reminder(self) -> None:
+        """Show the backup reminder when the last backup is over 30 days old."""
+        import datetime as dt
+
+        from dpa_desktop import settings
+        from dpa_desktop.gui.backup import reminder_text
+
+        if not self._store_ready:
+            self.reminder.hide()
+            return
+        today = dt.date.today()
+        settings.noted_use(today)
+        text = reminder_text(today)
+        self.reminder_text.setText(text)
+        self.reminder.setVisible(bool(text))
 
     def _show_practice(self) -> None:
         name = self.session.profile.get("organisatie_naam")
@@ -307,10 +472,12 @@ class StartWindow(QMainWindow):
 
     def _check_ready(self) -> None:
         self._update_buttons()
-        if self._forms_loaded and self._store_ready:
+        if self._forms_loaded and (self._store_ready or self.without_register):
             self.ready.emit()
 
     def refresh_drafts(self) -> None:
+        if not self.session.has_store:
+            return
         session = self.session
 
         def job() -> list[Draft]:
@@ -326,9 +493,11 @@ class StartWindow(QMainWindow):
             who = spec.processor_label if spec else draft.form_id
             when = draft.updated.strftime("%d-%m-%Y %H:%M") if draft.updated else ""
             org = draft.answers.values.get("organisatie_naam")
-            text = f"{who}  –  bij '{PAGE_NAMES_NL.get(draft.page, draft.page)}'\n" \
-                   f"Laatst gewijzigd {when}" + (f" · {org}" if isinstance(org, str) else "")
-            item = QListWidgetItem(text)
+            if not isinstance(org, str) and spec is not None:
+                org = next((draft.answers.values.get(q.id) for q in spec.questions
+                            if q.profile == "organisatie_naam"), None)
+            item = QListWidgetItem(draft_text(who, draft.page, org if isinstance(org, str) else "",
+                                              when))
             item.setData(USER_ROLE, draft)
             self.drafts_list.addItem(item)
         if self.drafts_list.count():
@@ -336,11 +505,18 @@ class StartWindow(QMainWindow):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        ready = self._store_ready and self._forms_loaded
-        self.new_button.setEnabled(ready and self.forms_list.currentItem() is not None)
+        can_fill = self._forms_loaded and (self._store_ready or self.without_register)
+        self.new_button.setEnabled(can_fill and self.forms_list.currentItem() is not None)
         has_draft = self.drafts_list.currentItem() is not None
-        self.resume_button.setEnabled(ready and has_draft)
+        self.resume_button.setEnabled(can_fill and self._store_ready and has_draft)
         self.delete_button.setEnabled(self._store_ready and has_draft)
+        for name, enabled in (("open_register", self._store_ready), ("backup", self._store_ready),
+                              ("profile", self._store_ready or self.without_register),
+                              ("restore", self._store_ready or self.without_register)):
+            action = self.actions_by_name.get(name)
+            if action is not None:
+                action.setEnabled(enabled)
+        self.profile_button.setEnabled(self._store_ready or self.without_register)
 
     # ------------------------------------------------------------------ actions
 
@@ -373,11 +549,11 @@ class StartWindow(QMainWindow):
         forms = self.session.forms.forms if self.session.forms else {}
         spec = forms.get(draft.form_id)
         if spec is None:
-            from PySide6.QtWidgets import QMessageBox
+            from dpa_desktop.gui.messages import show_info
 
-            QMessageBox.warning(self, "Formulier ontbreekt",
-                                f"Het formulier '{draft.form_id}' van dit concept is niet "
-                                "(meer) beschikbaar.")
+            show_info(self, "Formulier ontbreekt",
+                      f"Het formulier '{draft.form_id}' van dit concept is niet (meer) "
+                      "beschikbaar.")
             return None
         return self._open_wizard(spec, draft)
 
@@ -393,6 +569,8 @@ class StartWindow(QMainWindow):
         wiz.profile_saved.connect(lambda _p: self._show_practice())
         wiz.finished.connect(lambda _r, w=wiz: self._wizard_closed(w))
         self.wizards.append(wiz)
+        log.info("wizard opened: form %s, %s", spec.id,
+                 f"draft {draft.id}" if draft is not None else "new")
         wiz.start()
         wiz.show()
         return wiz
@@ -433,6 +611,8 @@ class StartWindow(QMainWindow):
         if self.register_window is None:
             self.register_window = RegisterWindow(self.session)
             self.register_window.destroyed.connect(self._register_gone)
+            self.register_window.backup_requested.connect(self.make_backup)
+            self.register_window.restore_requested.connect(self.restore_backup)
         self.register_window.refresh()
         self.register_window.show()
         self.register_window.raise_()
@@ -442,6 +622,38 @@ class StartWindow(QMainWindow):
     def _register_gone(self, *_: Any) -> None:
         self.register_window = None
 
+    def make_backup(self) -> None:
+        if not self._store_ready:
+            return
+        from dpa_desktop.gui.backup import make_backup
+
+        make_backup(self, self.session, lambda _p: self.refresh_reminder())
+
+    def restore_backup(self, on_cancel: Callable[[], None] | None = None) -> None:
+        """Replace the register by a backup; open agreements must be closed first."""
+        from dpa_desktop.gui.messages import show_info
+
+        if self.wizards:
+            show_info(self, "Eerst afsluiten",
+                      "Sluit eerst de overeenkomsten die open staan; daarna kunt u een "
+                      "reservekopie terugzetten.")
+            return
+        if self.register_window is not None:
+            self.register_window.close()
+        from dpa_desktop.gui.backup import restore_backup
+
+        def restored(outcome: Restored) -> None:
+            self._store_opened(outcome.profile)
+
+        def gave_up() -> None:
+            if on_cancel is not None:
+                on_cancel()
+            elif self._store_ready and not self.session.has_store:  # failed half-way
+                self._store_ready = False
+                self.open_store()
+
+        restore_backup(self, self.session, restored, cancelled=gave_up)
+
     def edit_profile(self) -> None:
         from dpa_desktop.gui.dialogs import ProfileDialog
 
@@ -450,10 +662,14 @@ class StartWindow(QMainWindow):
             return
         profile = dialog.profile()
         session = self.session
+        if not session.has_store:  # without a register the profile lives for this session only
+            session.profile = profile
+            self._show_practice()
+            self.fill_forms()
+            return
 
         def job() -> dict[str, str]:
-            store: Store = session.store
-            store.save_profile(profile)
+            session.store.save_profile(profile)
             return profile
 
         def saved(p: dict[str, str]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,11 +55,13 @@ from dpa_desktop.gui.fields import (
     QuestionField,
     caption_text,
     make_field,
+    reveal,
     small_label,
     with_mnemonic,
 )
 from dpa_desktop.gui.messages import show_error
 from dpa_desktop.gui.operations import Op
+from dpa_desktop.gui.pages import PAGE_TITLES
 from dpa_desktop.gui.screen import fit_resize
 from dpa_desktop.gui.session import Session
 from dpa_desktop.validation import format_date_nl
@@ -71,16 +75,6 @@ if TYPE_CHECKING:
 QUESTION_PAGES = ("partij", "verwerker", "diensten", "bewaartermijnen", "contacten", "ondertekening")
 PAGE_ORDER = (*QUESTION_PAGES, "review", "result")
 PAGE_IDS = {name: i for i, name in enumerate(PAGE_ORDER)}
-PAGE_TITLES = {
-    "partij": "Uw gegevens",
-    "verwerker": "Verwerker",
-    "diensten": "Diensten",
-    "bewaartermijnen": "Bewaartermijnen en einde",
-    "contacten": "Contactpersonen",
-    "ondertekening": "Ondertekening",
-    "review": "Controleren",
-    "result": "Documenten",
-}
 PAGE_INTROS = {
     "partij": "Controleer de gegevens van uw organisatie zoals ze in de overeenkomst komen.",
     "verwerker": "Vul de gegevens in van de verwerker met wie u deze overeenkomst sluit, zoals "
@@ -89,7 +83,7 @@ PAGE_INTROS = {
                 "worden verwerkt.",
     "bewaartermijnen": "Kies hoe lang gegevens bewaard blijven en wat er aan het einde "
                        "van de overeenkomst met de gegevens gebeurt.",
-    "contacten": "Wie is het aanspreekpunt voor privacy en beveiliging?",
+    "contacten": "Welke contactpersonen uit uw praktijkprofiel komen in deze overeenkomst?",
     "ondertekening": "Wie ondertekent de overeenkomst namens uw organisatie?",
     "review": "Lees de aandachtspunten en controleer uw antwoorden. Klik op 'Wijzigen' "
               "om iets aan te passen.",
@@ -97,10 +91,18 @@ PAGE_INTROS = {
 }
 # The services page of a form without a catalogue: its questions describe the services.
 QUESTION_SERVICES_INTRO = "Vul de gegevens in van de overeenkomst en de diensten die de verwerker levert."
-# Letters the wizard's own buttons use (Volgende, Terug, Voltooien, Help, Documenten maken,
-# Terug naar controleren).
-WIZARD_MNEMONICS = {"v", "t", "h", "m", "c"}
+# The wizard's own buttons, in Dutch whatever Qt's translation says, and the
+# letters they use (Vorige, Volgende, Sluiten; "Documenten maken" on the review,
+# "Terug naar controleren" after "Wijzigen").
+BUTTON_TEXTS = {
+    QWizard.WizardButton.BackButton: "&Vorige",
+    QWizard.WizardButton.NextButton: "Volge&nde",
+    QWizard.WizardButton.FinishButton: "&Sluiten",
+    QWizard.WizardButton.CancelButton: "Annuleren",
+}
+WIZARD_MNEMONICS = {"v", "n", "s", "m", "c"}
 SAVE_DELAY_MS = 400
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -195,6 +197,15 @@ class _Page(QWizardPage):
     def is_empty(self) -> bool:
         return False
 
+    def focus_first(self) -> None:
+        """Put the cursor where she starts on this page: its first field or list."""
+        for widget in self.findChildren(QWidget):
+            if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus \
+                    and widget.isVisibleTo(self) and widget.isEnabled() \
+                    and not isinstance(widget, QScrollArea):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+
     def cleanupPage(self) -> None:
         """Going back keeps what she typed (QWizard would reset registered fields)."""
 
@@ -283,6 +294,12 @@ class QuestionPage(_Page):
     def is_empty(self) -> bool:
         return not self.questions
 
+    def focus_first(self) -> None:
+        if self.fields:
+            next(iter(self.fields.values())).focus_widget().setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            super().focus_first()
+
     def check_all(self) -> list[QuestionField | ListField]:
         return [f for f in self.fields.values() if f.check(when_empty=True)]
 
@@ -291,6 +308,7 @@ class QuestionPage(_Page):
             return True
         bad = self.check_all()
         if bad:
+            reveal(bad[0])
             bad[0].focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         if self.save_profile is not None and self.save_profile.isChecked():
@@ -389,6 +407,79 @@ class RetentionPage(QuestionPage):
                 first_bad.setFocus()
             return False
         return ok
+
+
+def contact_uses(spec: FormSpec) -> list[tuple[str, list[Question]]]:
+    """Per contact in the practice profile (FG, security officer, contact person): the
+    questions of this form that take it. Read from the questions' ``profile`` keys."""
+    from dpa_desktop.gui.dialogs import CONTACT_GROUPS
+
+    uses = []
+    for title, keys in CONTACT_GROUPS:
+        wanted = {key for key, _label, _type in keys}
+        uses.append((title, [q for q in spec.questions if q.profile in wanted]))
+    return uses
+
+
+def contacts_summary(spec: FormSpec, profile: dict[str, str]) -> str:
+    """Which profile contacts this agreement uses, and where its text has no place for them."""
+    from dpa_desktop.gui.dialogs import CONTACT_GROUPS
+
+    who = html.escape(spec.processor.short_name or spec.processor.name)
+    uses = contact_uses(spec)
+    used = [(title, qs) for title, qs in uses if qs]
+    unused = [title for title, qs in uses if not qs]
+    filled = {title: any(profile.get(key) for key, _l, _t in keys)
+              for title, keys in CONTACT_GROUPS}
+    if not used:
+        return ("<p><b>Deze overeenkomst vraagt niet om contactpersonen.</b> De tekst van "
+                f"{who} heeft geen plaats voor een functionaris gegevensbescherming, een security "
+                "officer of een contactpersoon van uw praktijk. Wat u daarover in uw "
+                "praktijkprofiel heeft ingevuld, komt dus niet in deze overeenkomst.</p>"
+                f"<p>Geef deze gegevens zo nodig apart door aan {who}, bijvoorbeeld voor het "
+                "melden van datalekken.</p>")
+    items = []
+    for title, questions in used:
+        pages = sorted({q.page for q in questions}, key=PAGE_ORDER.index)
+        where = ", ".join("hieronder" if page == "contacten" else f"bij '{PAGE_TITLES[page]}'"
+                          for page in pages)
+        note = "" if filled[title] else " (nog niet ingevuld in uw praktijkprofiel)"
+        items.append(f"<li>{html.escape(title)}: {where}{note}</li>")
+    parts = ["<p><b>Uit uw praktijkprofiel gebruikt deze overeenkomst:</b></p>",
+             f"<ul>{''.join(items)}</ul>"]
+    if unused:
+        names = " en ".join(html.escape(t[:1].lower() + t[1:]) for t in unused)
+        parts.append(f"<p>Niet in deze overeenkomst: {names}. De tekst van {who} heeft daar "
+                     "geen plaats voor.</p>")
+    return "".join(parts)
+
+
+class ContactsPage(QuestionPage):
+    """The contact questions, under a summary of which profile contacts the agreement uses.
+
+    Always a step, also for a form without contact questions: then it only
+    says that the processor's text has no place for them.
+    """
+
+    def __init__(self, wiz: AgreementWizard, questions: list[Question]) -> None:
+        super().__init__(wiz, "contacten", questions)
+        self.summary = QLabel()
+        self.summary.setObjectName("contacts_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.summary.setContentsMargins(0, 0, 0, 8)
+        self.body.insertWidget(0, self.summary)
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        self.summary.setText(contacts_summary(self.wiz.spec, self.wiz.session.profile))
+
+    def initializePage(self) -> None:
+        self.refresh_summary()
+
+    def is_empty(self) -> bool:
+        return False
 
 
 class ServicesPage(_Page):
@@ -723,9 +814,9 @@ class ResultPage(_Page):
         layout.addLayout(buttons)
         self.print_button.clicked.connect(self._print)
         self.open_docx.clicked.connect(
-            lambda: self._open(self.result.docx if self.result else None))
+            lambda: self._open(self.result.docx if self.result else None, "een Word-document"))
         self.open_folder.clicked.connect(
-            lambda: self._open(self.result.docx.parent if self.result else None))
+            lambda: self._open(self.result.docx.parent if self.result else None, "een map"))
         self.retry.clicked.connect(self._retry)
         self.result: FillResult | None = None
         self.agreement_id: int | None = None
@@ -743,19 +834,25 @@ class ResultPage(_Page):
         self.retry.setEnabled(False)
         self.wiz.generate(self._done, self._failed)
 
-    def _done(self, outcome: tuple[FillResult, int]) -> None:
+    def _done(self, outcome: tuple[FillResult, int | None]) -> None:
         from dpa_desktop.review.pdf import review_path_beside
+        from dpa_desktop.statuses import CONCEPT, STATUS_LABELS
 
         self.result, self.agreement_id = outcome
         self.progress.hide()
         self.retry.hide()
+        recorded = (f"De overeenkomst staat in het register als nummer {self.agreement_id} "
+                    f"(status: {STATUS_LABELS[CONCEPT]})." if self.agreement_id is not None else
+                    "<span style='color:#8a4b00'>Er is geen register geopend: deze overeenkomst "
+                    "is nergens vastgelegd. Bewaar de bestanden zelf.</span>")
         self.status.setText(
-            "<b>Klaar.</b> De overeenkomst staat in het register (status concept).<br>"
+            f"<b>Klaar.</b> {recorded}<br>"
             f"Word: {html.escape(str(self.result.docx))}<br>"
             f"PDF: {html.escape(str(self.result.pdf))}<br>"
             f"Aandachtspunten: {html.escape(str(review_path_beside(self.result.pdf)))}<br>"
-            f"Druk hem {self.wiz.spec.document.copies} keer af, laat hem ondertekenen en "
-            "markeer hem daarna in het register.")
+            f"Druk hem {self.wiz.spec.document.copies} keer af, laat hem ondertekenen"
+            + (" en markeer hem daarna in het register." if self.agreement_id is not None
+               else "."))
         for b in (self.print_button, self.open_docx, self.open_folder):
             b.setEnabled(True)
         self._show_pdf(self.result.pdf)
@@ -789,17 +886,18 @@ class ResultPage(_Page):
         from dpa_desktop.gui.pdf import print_pdf
 
         if self.result is not None:
-            print_pdf(self, self.result.pdf, copies=self.wiz.spec.document.copies)
+            try:
+                print_pdf(self, self.result.pdf, name=self.result.pdf.stem,
+                          copies=self.wiz.spec.document.copies)
+            except Exception as exc:
+                show_error(self, exc)
 
-    def _open(self, path: Path | None) -> None:
+    def _open(self, path: Path | None, kind: str) -> None:
         if path is None:
             return
-        from dpa_desktop.platform import open_with_default_app
+        from dpa_desktop.gui.opener import open_path
 
-        try:
-            open_with_default_app(path)
-        except OSError as exc:
-            show_error(self, exc)
+        open_path(self, path, kind=kind)
 
     def isComplete(self) -> bool:
         return self.result is not None
@@ -825,6 +923,9 @@ class AgreementWizard(QWizard):
         self.output_dir = paths.documents_output_dir()
         self._draft = _DraftRef(id=draft.id if draft is not None else None)
         self._resume_page = draft.page if draft is not None else None
+        # A new wizard becomes a draft only once she changed something or went on
+        # past the first step: opening and pressing Esc leaves nothing behind.
+        self._touched = draft is not None
         self.setObjectName("wizard")
         self.setWindowTitle(f"Nieuwe verwerkersovereenkomst – {spec.processor_label}")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -861,7 +962,29 @@ class AgreementWizard(QWizard):
         ])
         # QWizard shows every button of an explicit layout; this one only after "Wijzigen".
         self.back_to_review.hide()
+        for which, text in BUTTON_TEXTS.items():
+            self.setButtonText(which, text)
+        self._order_buttons()
+        if not session.has_store:
+            self.show_status("Zonder register: er wordt niets bewaard")
+            self.saved_label.setToolTip("Er is geen register geopend. Deze overeenkomst wordt "
+                                        "niet als concept bewaard en niet in een register "
+                                        "vastgelegd.")
         self.currentIdChanged.connect(self._page_changed)
+
+    def show_status(self, text: str) -> None:
+        """The quiet status left in the button row (QWizard keeps it across pages)."""
+        self.setButtonText(QWizard.WizardButton.CustomButton1, text)
+
+    def _order_buttons(self) -> None:
+        """Tab from the last field goes to Volgende (or Documenten maken), "Vorige" comes
+        last: Enter after tabbing past the fields never goes back."""
+        order = [self.button(b) for b in (
+            QWizard.WizardButton.NextButton, QWizard.WizardButton.CommitButton,
+            QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton,
+            QWizard.WizardButton.BackButton)]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ building
 
@@ -887,6 +1010,8 @@ class AgreementWizard(QWizard):
                 if not by_page[name] and not self.spec.retention_services():
                     continue
                 page = RetentionPage(self, by_page[name])
+            elif name == "contacten":
+                page = ContactsPage(self, by_page[name])
             elif name == "review":
                 page = ReviewPage(self)
             elif name == "result":
@@ -978,20 +1103,35 @@ class AgreementWizard(QWizard):
                                        and name not in ("review", "result"))
 
     def _page_changed(self, _id: int) -> None:
+        if not isinstance(self.currentPage(), _Page):  # closing: no step to save or show
+            return
         self._show_back_to_review()
-        if self.current_page_name() not in ("result",):
-            self.answers_changed()
+        name = self.current_page_name()
+        if not self.restoring:
+            log.info("wizard %s: step %s", self.spec.id, name)
+        if name != self.page_names()[0]:
+            self._touched = True
+        if name not in ("result",):
+            self.answers_changed(edit=False)
+        QTimer.singleShot(0, self._focus_page)
+
+    def _focus_page(self) -> None:
+        page = self.currentPage()
+        if isinstance(page, _Page) and not self.restoring:
+            page.focus_first()
 
     # ------------------------------------------------------------------ saving
 
-    def answers_changed(self) -> None:
-        if not self.finished_ok and not self.restoring:
+    def answers_changed(self, *, edit: bool = True) -> None:
+        if edit:
+            self._touched = True
+        if not self.finished_ok and not self.restoring and self._touched:
             self._save_timer.start()
 
     def save_draft(self) -> None:
         """Queue a draft save; safe to call often, saves run in order on the worker."""
         self._save_timer.stop()
-        if self.finished_ok:
+        if self.finished_ok or not self.session.has_store:
             return
         from dpa_desktop.store import Draft
 
@@ -1013,6 +1153,8 @@ class AgreementWizard(QWizard):
             except NotFound:  # deleted from the start screen meanwhile: keep her work
                 saved = session.store.save_draft(Draft(id=None, form_id=answers.form_id,
                                                        answers=answers, page=page))
+            if ref.id is None:
+                log.info("draft %d started (form %s)", saved.id, answers.form_id)
             ref.id = saved.id
             return saved
 
@@ -1021,11 +1163,11 @@ class AgreementWizard(QWizard):
     def _saved(self, draft: Any) -> None:
         if draft is None:
             return
-        self.saved_label.setText(f"Concept opgeslagen om {dt.datetime.now():%H:%M:%S}")
+        self.show_status(f"Concept opgeslagen om {dt.datetime.now():%H:%M:%S}")
         self.draft_saved.emit(draft)
 
     def _save_failed(self, exc: BaseException) -> None:
-        self.saved_label.setText("Concept kon niet worden opgeslagen")
+        self.show_status("Concept kon niet worden opgeslagen")
         show_error(self, exc, "Concept niet opgeslagen")
 
     def flush(self) -> None:
@@ -1035,6 +1177,10 @@ class AgreementWizard(QWizard):
     def save_profile(self, changes: dict[str, str]) -> None:
         session = self.session
         merged = {**session.profile, **changes}
+        if not session.has_store:  # kept for this session only
+            session.profile = merged
+            self.profile_saved.emit(merged)
+            return
 
         def job() -> dict[str, str]:
             session.store.save_profile(merged)
@@ -1048,24 +1194,33 @@ class AgreementWizard(QWizard):
 
     # ------------------------------------------------------------------ generating
 
-    def generate(self, done: Callable[[tuple[FillResult, int]], None],
+    def generate(self, done: Callable[[tuple[FillResult, int | None]], None],
                  failed: Callable[[BaseException], None]) -> None:
+        """Make the files; record them in the register when there is one (else ``None``)."""
         self._save_timer.stop()
         spec, answers, out_dir = self.spec, self.model.answers(), self.output_dir
         ref, session = self._draft, self.session
 
-        def job() -> tuple[FillResult, int]:
+        def job() -> tuple[FillResult, int | None]:
+            import time
+
             from dpa_desktop.fill import fill
             from dpa_desktop.review.pdf import write_review_beside
 
+            start = time.perf_counter()
             result = fill(spec, answers, out_dir)
             write_review_beside(spec, answers, result.pdf)
-            agreement_id = session.store.record_agreement(spec, answers, result.docx, result.pdf,
-                                                          draft_id=ref.id)
+            agreement_id = None
+            if session.has_store:
+                agreement_id = session.store.record_agreement(spec, answers, result.docx,
+                                                              result.pdf, draft_id=ref.id)
             ref.closed = True
+            log.info("generated form %s: agreement %s, %.1f s", spec.id,
+                     agreement_id if agreement_id is not None else "not recorded (no register)",
+                     time.perf_counter() - start)
             return result, agreement_id
 
-        def ok(outcome: tuple[FillResult, int]) -> None:
+        def ok(outcome: tuple[FillResult, int | None]) -> None:
             self.finished_ok = True
             done(outcome)
 

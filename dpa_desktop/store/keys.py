@@ -169,7 +169,7 @@ def _system_description(backend: object) -> str:
 def describe(keys: KeyBackend) -> str:
     """A short, Dutch-readable name of where ``keys`` keeps the register's key."""
     if isinstance(keys, FileKeyring):
-        return f"bestand: {keys.path}"
+        return f"bestand: {keys.path} (DPA_DESKTOP_KEYRING=file, niet beschermd door het systeem)"
     if isinstance(keys, SystemKeyring):
         try:
             import keyring
@@ -182,7 +182,7 @@ def describe(keys: KeyBackend) -> str:
 
 def backend_description() -> str:
     """The backend this environment uses for the register's key, e.g.
-    "Windows Referentiebeheer (WinVaultKeyring)" or "bestand: <pad>".
+    "Windows Referentiebeheer (WinVaultKeyring)" or "bestand: <pad> (DPA_DESKTOP_KEYRING=file, …)".
 
     For the "Over DPA Desktop" dialog and ``dpa-desktop --version``; never raises.
     """

@@ -70,6 +70,14 @@ def error_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _dutch_qt(qapp: Any) -> None:
+    """Qt's own Dutch translation, as the app loads it (standard buttons read Opslaan…)."""
+    from dpa_desktop.gui.app import install_dutch
+
+    assert install_dutch(qapp) is not None, "qtbase_nl not found in PySide6's translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _stop_worker_at_end() -> Iterator[None]:
     yield
     from dpa_desktop.gui import operations

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget, QWizard
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPlainTextEdit, QWidget, QWizard
 
 from dpa_desktop.answers import Answers
 from dpa_desktop.gui import operations
@@ -23,6 +23,18 @@ PROFILE = {
     "plaats": "Zwolle",
     "kvk": "11223344",
 }
+
+
+def when_modal(handler: Callable[[QDialog], None]) -> None:
+    """Handle the next modal dialog as soon as it is shown (exec() blocks the test)."""
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, QDialog) and widget.isVisible():
+            handler(widget)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
 
 
 def type_into(qtbot: Any, field: QuestionField, value: str | bool) -> None:

@@ -277,7 +277,7 @@ def practice_window(qtbot: Any,
 
 def test_a_register_of_35_shows_35_in_the_window_its_subprocessor_tab_and_export(
         qtbot: Any, practice_window: StartWindow, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, error_boxes: list[str]) -> None:
     reg = _open(qtbot, practice_window)
     qtbot.waitUntil(lambda: reg.proxy.rowCount() == 35, timeout=10_000)
     assert sum(1 for r in rows(reg) if r[9] == "extern") == 30
@@ -291,5 +291,7 @@ def test_a_register_of_35_shows_35_in_the_window_its_subprocessor_tab_and_export
     qtbot.mouseClick(reg.export_pdf_button, Qt.MouseButton.LeftButton)
     handled()
     qtbot.waitUntil(target.exists, timeout=20_000)
+    qtbot.waitUntil(lambda: len(error_boxes) == 1, timeout=20_000)
+    assert error_boxes.pop() == f"Het overzicht is opgeslagen in {target}."
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(target).pages).split())
     assert "35 overeenkomst(en): 5 gemaakt met DPA Desktop, 30 extern vastgelegd" in text

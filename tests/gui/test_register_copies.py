@@ -60,19 +60,21 @@ def test_opening_a_document_uses_a_private_random_copy_that_the_sweep_removes(
     assert box["n"] == 2 and not first.exists() and not second.exists()
 
 
-def test_a_printed_copy_is_removed_right_after_printing(
+def test_printing_from_the_register_makes_no_decrypted_copy(
         qtbot: Any, window: StartWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The printer gets the decrypted PDF from memory: nothing is written for it."""
     from dpa_desktop.gui import pdf as gui_pdf
 
-    printed: list[tuple[Path, bytes]] = []
+    printed: list[tuple[object, int]] = []
     monkeypatch.setattr(gui_pdf, "print_pdf",
-                        lambda parent, path, copies=1: printed.append((path, path.read_bytes())))
+                        lambda parent, source, name, copies=1: printed.append((source, copies)))
     reg = window.open_register()
     assert reg is not None
     qtbot.waitUntil(lambda: reg.proxy.rowCount() == 1)
     qtbot.waitUntil(lambda: reg.selected_id() == 1)
     reg.print_pdf()
     qtbot.waitUntil(lambda: len(printed) == 1, timeout=10_000)
-    path, content = printed[0]
-    assert content == PDF and path.parent == paths.private_temp_dir()
-    qtbot.waitUntil(lambda: not path.exists())
+    source, _copies = printed[0]
+    assert source == PDF
+    folder = paths.private_temp_dir()
+    assert not folder.exists() or list(folder.iterdir()) == []

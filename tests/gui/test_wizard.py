@@ -90,7 +90,8 @@ def test_pages_come_from_the_form_and_empty_retention_is_skipped(
     expected = [p for p in ("partij", "diensten", "bewaartermijnen", "contacten", "ondertekening")
                 if any(q.page == p for q in spec.questions)
                 or (p == "diensten" and spec.services)
-                or (p == "bewaartermijnen" and spec.retention_services())]
+                or (p == "bewaartermijnen" and spec.retention_services())
+                or p == "contacten"]  # always: it says which profile contacts are used
     assert wiz.page_names() == [*expected, "review", "result"]
 
 

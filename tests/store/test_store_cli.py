@@ -43,7 +43,7 @@ def test_fill_with_register_records_a_concept_listed_as_json(
     assert main(["register", "list", "--json"]) == 0
     [item] = json.loads(capsys.readouterr().out)
     assert item["form"] == "vcare" and item["status"] == "concept"
-    assert item["status_label"] == "Concept"
+    assert item["status_label"] == "Nog niet verzonden"
     assert item["organisation"] == "Huisartsenpraktijk De Linde"
     assert main(["register", "list", "--zoek", "niet aanwezig", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []

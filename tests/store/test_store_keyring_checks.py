@@ -123,7 +123,8 @@ def test_after_a_restore_a_forgetful_keyring_is_reported_not_trusted(
 
 def test_the_backend_is_described_in_dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            system_keyring: None) -> None:
-    assert describe(FileKeyring(tmp_path / "k.json")) == f"bestand: {tmp_path / 'k.json'}"
+    assert describe(FileKeyring(tmp_path / "k.json")) == (
+        f"bestand: {tmp_path / 'k.json'} (DPA_DESKTOP_KEYRING=file, niet beschermd door het systeem)")
     fake_windows = type("WinVaultKeyring", (), {"__module__": "keyring.backends.Windows"})
     monkeypatch.setattr(keyring, "get_keyring", lambda: fake_windows())
     assert backend_description() == "Windows Referentiebeheer (WinVaultKeyring)"
@@ -136,7 +137,7 @@ def test_the_backend_is_described_in_dutch(tmp_path: Path, monkeypatch: pytest.M
     assert backend_description().startswith("andere sleutelbos (")
     monkeypatch.setenv("DPA_DESKTOP_KEYRING", "file")
     monkeypatch.setenv("DPA_DESKTOP_KEYRING_FILE", str(tmp_path / "sleutels.json"))
-    assert backend_description() == f"bestand: {tmp_path / 'sleutels.json'}"
+    assert backend_description().startswith(f"bestand: {tmp_path / 'sleutels.json'} (")
     monkeypatch.setenv("DPA_DESKTOP_KEYRING", "iets")
     assert backend_description().startswith("ongeldige instelling: Onbekende waarde")
 

@@ -37,7 +37,7 @@ def _record(store: Store, spec: FormSpec, documents: tuple[Path, Path],
 
 
 def test_statuses_have_the_dutch_labels() -> None:
-    assert STATUS_LABELS == {"concept": "Concept", "verzonden": "Verstuurd naar verwerker",
+    assert STATUS_LABELS == {"concept": "Nog niet verzonden", "verzonden": "Verstuurd naar verwerker",
                              "ondertekend": "Ondertekend", "beeindigd": "Beëindigd"}
 
 
@@ -45,7 +45,7 @@ def test_a_recorded_agreement_is_a_concept_with_answers_documents_and_subprocess
         store: Store, vcare: FormSpec, documents: tuple[Path, Path]) -> None:
     aid = _record(store, vcare, documents)
     agreement = store.get_agreement(aid)
-    assert agreement.status == CONCEPT and agreement.status_label == "Concept"
+    assert agreement.status == CONCEPT and agreement.status_label == "Nog niet verzonden"
     assert (agreement.form_id, agreement.form_version) == ("vcare", vcare.version)
     assert agreement.processor == "Vcareconnect B.V."
     assert agreement.organisation == "Huisartsenpraktijk De Linde"
