@@ -194,7 +194,7 @@ class RegisterWindow(QMainWindow):
 
     COLUMNS = ("Nr.", "Verwerker", "Organisatie", "Status", "Gemaakt", "Verstuurd",
                "Ondertekend", "Beëindigd", "Herbeoordeling", "Soort")
-    ORGANISATION_COLUMN = 2
+    NAME_COLUMNS = (1, 2)  # Verwerker, Organisatie
     backup_requested = Signal()
     restore_requested = Signal()
 
@@ -299,9 +299,10 @@ class RegisterWindow(QMainWindow):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The organisation takes what is left and elides; every other column,
-        # headers included, is as wide as its text.
-        header.setSectionResizeMode(self.ORGANISATION_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # The names fit their text up to about 24 characters and then wrap (she can
+        # widen them); every other column, headers included, is as wide as its text.
+        for column in self.NAME_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("Nr.") + 16)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         # A long organisation name wraps onto a second line rather than being cut.
@@ -421,6 +422,10 @@ class RegisterWindow(QMainWindow):
                     item.setData(int(s.id), Qt.ItemDataRole.DisplayRole)
                 row.append(item)
             self.model.appendRow(row)
+        widest = self.table.fontMetrics().averageCharWidth() * 24
+        for column in self.NAME_COLUMNS:
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         if selected is not None:
             self.select(selected)
         elif self.model.rowCount():

@@ -174,8 +174,9 @@ def test_register_headers_fit_and_an_unsent_agreement_is_nog_niet_verzonden(
     assert reg.proxy.index(0, 3).data() == status_label("concept") == "Nog niet verzonden"
     header = reg.table.horizontalHeader()
     for column, title in enumerate(RegisterWindow.COLUMNS):
-        if column != RegisterWindow.ORGANISATION_COLUMN:
-            assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(title), title
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(title), title
+    # A name is shown whole up to about 24 characters, not squeezed by the other columns.
+    assert reg.table.columnWidth(2) >= reg.table.fontMetrics().horizontalAdvance("Huisartsenpraktijk")
     reg.close()
 
 
