@@ -38,7 +38,13 @@ def side_by_side(rounds: int, work: Path) -> tuple[list[float], list[float]]:
                        capture_output=True, text=True).stdout, encoding="utf-8")
     fill_cmd = [sys.executable, "-m", "dpa_desktop", "fill", "vcare", "--answers", str(answers),
                 "--out", str(work / "out")]
-    subprocess.run(fill_cmd, check=True, capture_output=True)  # as an installed app: bytecode written
+    # As installed (pip and PyInstaller compile at install): the package's bytecode exists,
+    # also where PYTHONDONTWRITEBYTECODE keeps a run from writing it.
+    import dpa_desktop
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(dpa_desktop.__file__).parent)],
+                   check=True)
+    subprocess.run(fill_cmd, check=True, capture_output=True)
     docx = next((work / "out").glob("*.docx"))
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

@@ -149,8 +149,9 @@ def _review(args: argparse.Namespace) -> int:
     from dpa_desktop.answers import normalised
     from dpa_desktop.errors import DpaError
     from dpa_desktop.forms.loader import load_form_by_id
-    from dpa_desktop.review import build_review, review_text
     from dpa_desktop.review.pdf import render_review_pdf
+    from dpa_desktop.review.review import build_review
+    from dpa_desktop.review.text import review_text
 
     spec = load_form_by_id(args.form)
     answers = _read_answers(args.answers, spec.id)

@@ -23,8 +23,8 @@ from dpa_desktop.document import Document, NumberedParagraph, Paragraph, Signatu
 from dpa_desktop.fill import fill
 from dpa_desktop.forms.loader import load_form
 from dpa_desktop.parties import processor_of, service_names_of, subprocessors_of
-from dpa_desktop.review import build_review
 from dpa_desktop.review.breach_card import breach_card_rows
+from dpa_desktop.review.review import build_review
 from dpa_desktop.review.text import review_text
 
 SPEC = load_form(paths.forms_dir() / "sectormodel.yaml")

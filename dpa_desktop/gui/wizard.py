@@ -591,8 +591,8 @@ def _review_section(spec: FormSpec, answers: Answers,
     """The "Aandachtspunten" before signing; a broken reference must not block filling."""
     from dpa_desktop.answers import normalised
     from dpa_desktop.errors import DpaError
-    from dpa_desktop.review import build_review
     from dpa_desktop.review.html import review_html
+    from dpa_desktop.review.review import build_review
 
     try:
         review = build_review(spec, normalised(spec, answers))

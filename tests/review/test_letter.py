@@ -16,7 +16,6 @@ from pypdf import PdfReader
 from dpa_desktop.answers import Answers, example_answers
 from dpa_desktop.forms.loader import load_form, load_forms
 from dpa_desktop.forms.model import FormSpec
-from dpa_desktop.review import build_review
 from dpa_desktop.review.letter import (
     Letter,
     build_letter,
@@ -25,6 +24,7 @@ from dpa_desktop.review.letter import (
     sender_from,
     write_letter_docx,
 )
+from dpa_desktop.review.review import build_review
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "forms"
 DAY = dt.date(2026, 11, 23)

@@ -14,9 +14,9 @@ import pytest
 
 from dpa_desktop.answers import example_answers
 from dpa_desktop.forms.loader import load_form
-from dpa_desktop.review import build_review, review_text
 from dpa_desktop.review.html import review_html
-from dpa_desktop.review.review import Review
+from dpa_desktop.review.review import Review, build_review
+from dpa_desktop.review.text import review_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "forms"
 

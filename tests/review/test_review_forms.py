@@ -22,10 +22,10 @@ from dpa_desktop.assemble import build_document
 from dpa_desktop.errors import AnswersInvalid
 from dpa_desktop.forms.loader import load_forms
 from dpa_desktop.forms.model import FormSpec
-from dpa_desktop.review import build_review, review_text
 from dpa_desktop.review.clauses import ELLIPSIS, clause_index
 from dpa_desktop.review.reference import ReferenceInvalid, load_reference, reference_path
-from dpa_desktop.review.review import ART28_REQUIREMENTS, Review, Verdict
+from dpa_desktop.review.review import ART28_REQUIREMENTS, Review, Verdict, build_review
+from dpa_desktop.review.text import review_text
 from tests.review.seedcheck import fold, seed_near_clause, seed_text
 
 FORM_IDS = ["vcare", "infinitcare-almere", "infinitcare-sdf", "beterdichtbij", "infogroen"]
