@@ -39,6 +39,7 @@ from dpa_desktop.gui.fields import (
     ERROR_STYLE,
     HELP_STYLE,
     QuestionField,
+    add_file_row,
     caption_text,
     reveal,
     small_label,
@@ -406,18 +407,10 @@ class RestoreDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        file_row = QHBoxLayout()
         self.archive = QLineEdit(archive)
         self.archive.setObjectName("restore_file")
         self.archive.setPlaceholderText("DPA Desktop reservekopie … .dpabackup")
-        browse = QPushButton("&Bladeren…")
-        browse.setAutoDefault(False)
-        browse.clicked.connect(self._browse)
-        file_row.addWidget(self.archive, 1)
-        file_row.addWidget(browse)
-        file_label = QLabel("&Reservekopie:")
-        file_label.setBuddy(self.archive)
-        form.addRow(file_label, file_row)
+        add_file_row(form, "&Reservekopie:", self.archive, self._browse)
         self.code = QLineEdit()
         self.code.setObjectName("restore_code")
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")

@@ -7,6 +7,8 @@ it and shows the reason right beside it, not in a dialog.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QButtonGroup,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -55,6 +58,20 @@ PLACEHOLDERS = {
     "phone": "020-1234567",
     "date": "dd-mm-jjjj",
 }
+
+
+def add_file_row(form: QFormLayout, label: str, edit: QLineEdit, browse: Callable[[], None]) -> None:
+    """A form row of a path field with its "Bladeren…" button; the label's mnemonic
+    focuses the field, and Enter in the dialog never presses the button."""
+    row = QHBoxLayout()
+    button = QPushButton("&Bladeren…")
+    button.setAutoDefault(False)
+    button.clicked.connect(browse)
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    caption = QLabel(label)
+    caption.setBuddy(edit)
+    form.addRow(caption, row)
 
 
 def small_label(text: str, style: str) -> QLabel:

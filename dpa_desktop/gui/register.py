@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from dpa_desktop.forms.model import FormSpec, Question
-from dpa_desktop.gui.fields import ERROR_STYLE, HELP_STYLE, QuestionField, small_label
+from dpa_desktop.gui.fields import ERROR_STYLE, HELP_STYLE, QuestionField, add_file_row, small_label
 from dpa_desktop.gui.messages import show_error, show_info
 from dpa_desktop.gui.operations import Op
 from dpa_desktop.gui.screen import fit_resize
@@ -119,18 +119,10 @@ class SignedDialog(QDialog):
         date_label = QLabel("&Datum van ondertekening:")
         date_label.setBuddy(self.date.focus_widget())
         form.addRow(date_label, self.date)
-        scan_row = QHBoxLayout()
         self.scan = QLineEdit()
         self.scan.setObjectName("signed_scan")
         self.scan.setPlaceholderText("PDF of afbeelding (optioneel)")
-        browse = QPushButton("&Bladeren…")
-        browse.setAutoDefault(False)
-        browse.clicked.connect(self._browse)
-        scan_row.addWidget(self.scan, 1)
-        scan_row.addWidget(browse)
-        scan_label = QLabel("&Scan:")
-        scan_label.setBuddy(self.scan)
-        form.addRow(scan_label, scan_row)
+        add_file_row(form, "&Scan:", self.scan, self._browse)
         form.addRow("", small_label("De gescande getekende overeenkomst, als PDF of afbeelding. "
                                     "Die wordt versleuteld in het register bewaard.", HELP_STYLE))
         self.note = QLineEdit()
