@@ -11,8 +11,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "DPA Desktop"
 APP_AUTHOR = "DPA Desktop"
 DATA_DIR_ENV = "DPA_DESKTOP_DATA_DIR"
@@ -56,11 +54,15 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override)
+    import platformdirs  # here: the CLI's fill needs only the install's own folders
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
 
 
 def documents_output_dir() -> Path:
     """Default folder for generated agreements: Documenten/Verwerkersovereenkomsten."""
+    import platformdirs
+
     return Path(platformdirs.user_documents_dir()) / "Verwerkersovereenkomsten"
 
 

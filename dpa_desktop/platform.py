@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -178,6 +177,7 @@ def linux_default_app_known(path: Path) -> bool:
     ``xdg-mime`` first, which answers at once.
     """
     import shutil
+    import subprocess
 
     if shutil.which("xdg-open") is None:
         return False
@@ -212,6 +212,8 @@ def open_with_default_app(path: Path, *, platform: str = sys.platform) -> None:
         return
     if platform.startswith("linux") and not linux_default_app_known(path):
         raise NoDefaultApp(str(path))
+
+    import subprocess  # here, not at the top: a fill never starts a program
 
     for child in list(_children):
         if child.poll() is not None:  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from doctext import assert_same_text, docx_paragraphs, pdf_chars, pdf_drawn_lines, repeated_lines, undo_shaping
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dpa_desktop import document as d
@@ -186,3 +186,22 @@ def test_fill_with_a_bidi_override_exits_2_naming_the_field(tmp_path: Path) -> N
     assert ("Organisatienaam (zoals bij de KvK): bevat een onzichtbaar teken dat de schrijfrichting omdraait "
             "(U+202E RIGHT-TO-LEFT OVERRIDE)") in result.stderr
     assert not (tmp_path / "uit").exists()
+
+
+def test_no_character_below_hebrew_is_laid_out_right_to_left() -> None:
+    # needs_bidi looks only at characters from U+0590 up; this holds for the Unicode data
+    # of the Python that runs it.
+    import unicodedata
+
+    assert not [hex(c) for c in range(0x590) if unicodedata.bidirectional(chr(c)) in scripts.RTL_CLASSES]
+
+
+@given(st.text(max_size=40))
+@example(AL_AMAL)
+@example("שלום 2026")
+@example("Coöperatie ‘De Linde’ – 5 × per jaar")
+def test_needs_bidi_is_true_exactly_when_a_character_is_right_to_left_or_an_arabic_number(text: str) -> None:
+    import unicodedata
+
+    expected = any(unicodedata.bidirectional(ch) in ("R", "AL", "AN") for ch in text)
+    assert scripts.needs_bidi(text) is expected

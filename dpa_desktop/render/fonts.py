@@ -41,13 +41,14 @@ _FILES = {
 }
 
 
-# Registered only when a document holds Hebrew or Arabic (``_register``): most never do.
-_ON_DEMAND = (ARABIC, ARABIC_BOLD, HEBREW, HEBREW_BOLD)
+# Registered only when a document holds a character Carlito lacks (``_register``):
+# most never do, and reading DejaVu Sans's 6,000 glyphs is a third of the fonts' time.
+_ON_DEMAND = (FALLBACK, ARABIC, ARABIC_BOLD, HEBREW, HEBREW_BOLD)
 
 
 @functools.cache
 def register_fonts() -> None:
-    """Register Carlito's four faces and DejaVu Sans, once per process.
+    """Register Carlito's four faces, once per process.
 
     A PDF embeds (a subset of) only the faces its text uses, so registering
     them costs a little time and nothing in the file.
@@ -55,6 +56,14 @@ def register_fonts() -> None:
     for name in _FILES:
         if name not in _ON_DEMAND:
             _register(name)
+
+
+def bullet_font(label: str) -> str:
+    """The font a list label is printed in: plain text in one font, no markup."""
+    if covers(BODY, label):
+        return BODY
+    _register(FALLBACK)
+    return FALLBACK
 
 
 @functools.cache

@@ -332,7 +332,7 @@ def _story(doc: d.Document) -> list[Flowable]:
             bullet_indent = 0.0 if block.level == 1 else INDENT[block.level - 1]
             # A bullet label is plain text in one font (no markup): pick one that has it.
             label = fonts.label_text(block.label)
-            bullet_font = fonts.BODY if fonts.covers(fonts.BODY, label) else fonts.FALLBACK
+            bullet_font = fonts.bullet_font(label)
             style = numbered.get((block.level, bullet_font))
             if style is None:
                 style = numbered[block.level, bullet_font] = ParagraphStyle(

@@ -148,8 +148,15 @@ def reshape(text: str) -> str:
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
+RTL_CLASSES = ("R", "AL", "AN")
+# No character below U+0590 has one of those classes (a test checks the running
+# Python's Unicode data), so the C regex engine skips Latin text for us. (Written
+# as a negated class: "[\u0590-\U0010ffff]" takes milliseconds to compile.)
+_FROM_HEBREW_UP = re.compile(r"[^\x00-\u058f]")
+
+
 def needs_bidi(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL", "AN") for ch in text)
+    return any(unicodedata.bidirectional(ch) in RTL_CLASSES for ch in _FROM_HEBREW_UP.findall(text))
 
 
 def levels(text: str) -> list[int]:
