@@ -20,9 +20,13 @@ blocks = {
              d.Paragraph(d.plain("Ελληνικά, русский, שלום")), d.NumberedParagraph("\\u2713", d.plain("punt"), level=2)),
     "dashes": (d.NumberedParagraph("\\u2010", d.plain("Medewerkers:")),
                d.NumberedParagraph("\\u2011", d.plain("Netwerk:"), level=2)),
+    "italic": (d.NumberedParagraph("a.", (d.Span("alleen schuin", italic=True),)),),
+    "sub": (d.Heading("Alleen een kopje van niveau 3", level=3),),
 }[sys.argv[1]]
 with open(sys.argv[2], "wb") as out:
     render_pdf(d.Document(title="T", subject="S", author="A", header="", blocks=blocks), out)
+from reportlab.pdfbase import pdfmetrics
+print(" ".join(sorted(pdfmetrics.getRegisteredFontNames())))
 """
 
 
@@ -33,6 +37,8 @@ with open(sys.argv[2], "wb") as out:
               "NotoSansHebrew-Regular"}),
     # Word's hyphen bullets print with Carlito's own hyphen: no fallback face for a dash.
     ("dashes", {"Carlito"}),
+    ("italic", {"Carlito", "Carlito-Italic"}),
+    ("sub", {"Carlito", "Carlito-BoldItalic"}),
 ])
 def test_a_pdf_embeds_the_fonts_it_uses_and_registers_them_itself(
     kind: str, expected: set[str], tmp_path: Path
@@ -52,6 +58,18 @@ def test_a_pdf_embeds_the_fonts_it_uses_and_registers_them_itself(
             assert "/FontFile2" in descriptor  # embedded TrueType
             embedded.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
     assert embedded == expected
+
+
+def test_a_document_without_italic_or_other_scripts_loads_only_carlito_regular_and_bold(tmp_path: Path) -> None:
+    """What every shipped agreement is: the faces it does not print are not read at all."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FRESH_PROCESS, "plain", str(tmp_path / "p.pdf")],
+                          check=True, timeout=120, capture_output=True, text=True)
+    registered = set(done.stdout.split())
+    assert {"Carlito", "Carlito-Bold"} <= registered
+    assert not registered & {"Carlito-Italic", "Carlito-BoldItalic", "DejaVuSans", "NotoSansHebrew"}
 
 
 def test_a_list_label_keeps_the_body_font_when_it_has_a_twin_glyph() -> None:

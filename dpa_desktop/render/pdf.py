@@ -360,16 +360,17 @@ class PdfInfo(NamedTuple):
 
 def build_pdf(out: IO[bytes], story: list[Flowable], info: PdfInfo, *, header: str = "",
               frame_top: float = MARGIN_T, pagesize: tuple[float, float] = A4,
-              margin_x: float = MARGIN_L) -> None:
+              margin_x: float = MARGIN_L, italic: bool = True) -> None:
     """Lay out a story with the running header and "Pagina X van Y" into ``out``.
 
     The page is A4 portrait unless ``pagesize`` says otherwise (the register
     overview is A4 landscape, ``reportlab.lib.pagesizes.landscape(A4)``);
     ``margin_x`` is the left and right margin, the frame width is what is left
     (``frame_width``). ``invariant`` makes the same story give the same bytes,
-    so a stored SHA-256 means something.
+    so a stored SHA-256 means something. ``italic`` False says the story
+    prints nothing in Carlito's italic faces, so they need not be loaded.
     """
-    fonts.register_fonts()
+    fonts.register_fonts(italic=italic)
     page_w, page_h = pagesize
     if header:
         frame_top += header_flowable(header, page_w - 2 * margin_x)[1]
@@ -396,4 +397,14 @@ def frame_width(pagesize: tuple[float, float] = A4, margin_x: float = MARGIN_L) 
 def render_pdf(doc: d.Document, out: IO[bytes]) -> None:
     """Write the agreement's PDF to the binary stream ``out``."""
     info = PdfInfo(title=doc.title, subject=doc.subject, author=doc.author, keywords=doc.keywords)
-    build_pdf(out, _story(doc), info, header=doc.header)
+    build_pdf(out, _story(doc), info, header=doc.header, italic=prints_italic(doc))
+
+
+def prints_italic(doc: d.Document) -> bool:
+    """Whether the PDF has italic text: an italic span, or a level-3 heading (``_styles``)."""
+    for block in doc.blocks:
+        if isinstance(block, d.Heading) and block.level >= 3:
+            return True
+        if isinstance(block, d.Paragraph | d.NumberedParagraph) and any(span.italic for span in block.spans):
+            return True
+    return False
