@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dpa_desktop.gui.fields import ERROR_STYLE, small_label
+from dpa_desktop.gui.fields import ERROR_STYLE, path_row, small_label
 from dpa_desktop.gui.messages import show_error
 from dpa_desktop.gui.operations import Op
 from dpa_desktop.gui.screen import fit_resize
@@ -249,12 +249,8 @@ class AgreementDialog(QDialog):
                                      if not (agreement and agreement.scan_name) else
                                      f"huidige scan: {agreement.scan_name}; kies een bestand om "
                                      "hem te vervangen")
-        browse = QPushButton("Bladeren…")
-        browse.clicked.connect(self._browse)
-        scan_row = QHBoxLayout()
-        scan_row.addWidget(self.scan, 1)
-        scan_row.addWidget(browse)
-        self._row(group, "scan", "&Scan", scan_row, focus=self.scan)
+        # No mnemonic on the button: Alt+B is the BSN box.
+        self._row(group, "scan", "&Scan", path_row(self.scan, self._browse, "Bladeren…"), focus=self.scan)
         self.notes = QPlainTextEdit(start.get("notitie") or "")
         self.notes.setObjectName("field_notitie")
         self.notes.setTabChangesFocus(True)

@@ -60,18 +60,23 @@ PLACEHOLDERS = {
 }
 
 
-def add_file_row(form: QFormLayout, label: str, edit: QLineEdit, browse: Callable[[], None]) -> None:
-    """A form row of a path field with its "Bladeren…" button; the label's mnemonic
-    focuses the field, and Enter in the dialog never presses the button."""
+def path_row(edit: QLineEdit, browse: Callable[[], None], button_text: str = "&Bladeren…") -> QHBoxLayout:
+    """A path field with its "Bladeren…" button beside it; Enter in a dialog never
+    presses the button. ``button_text`` drops the mnemonic where the dialog uses B."""
     row = QHBoxLayout()
-    button = QPushButton("&Bladeren…")
+    button = QPushButton(button_text)
     button.setAutoDefault(False)
     button.clicked.connect(browse)
     row.addWidget(edit, 1)
     row.addWidget(button)
+    return row
+
+
+def add_file_row(form: QFormLayout, label: str, edit: QLineEdit, browse: Callable[[], None]) -> None:
+    """A form row of a path field with its "Bladeren…" button; the label's mnemonic focuses the field."""
     caption = QLabel(label)
     caption.setBuddy(edit)
-    form.addRow(caption, row)
+    form.addRow(caption, path_row(edit, browse))
 
 
 def small_label(text: str, style: str) -> QLabel:

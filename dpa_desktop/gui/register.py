@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from dpa_desktop.forms.model import FormSpec, Question
 from dpa_desktop.gui.fields import ERROR_STYLE, HELP_STYLE, QuestionField, add_file_row, small_label
+from dpa_desktop.gui.menus import add_actions
 from dpa_desktop.gui.messages import show_error, show_info
 from dpa_desktop.gui.operations import Op
 from dpa_desktop.gui.screen import fit_resize
@@ -227,18 +228,12 @@ class RegisterWindow(QMainWindow):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search.setFocus)
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&Register")
-        for name, text, slot in (("backup", "Reservekopie &maken…", self.backup_requested.emit),
-                                 ("restore", "Reservekopie &terugzetten…",
-                                  self.restore_requested.emit),
-                                 ("", "", None),
-                                 ("close", "&Sluiten", self.close)):
-            if slot is None:
-                menu.addSeparator()
-                continue
-            action = menu.addAction(text)
-            action.setObjectName(f"action_{name}")
-            action.triggered.connect(lambda _checked=False, s=slot: s())
+        add_actions(self.menuBar().addMenu("&Register"), (
+            ("backup", "Reservekopie &maken…", self.backup_requested.emit),
+            ("restore", "Reservekopie &terugzetten…", self.restore_requested.emit),
+            ("", "", None),
+            ("close", "&Sluiten", self.close),
+        ))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc closes the register (a field or list that uses Esc itself keeps it)."""

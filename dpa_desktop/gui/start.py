@@ -230,27 +230,22 @@ class StartWindow(QMainWindow):
             return
         from PySide6.QtGui import QKeySequence, QShortcut
 
+        from dpa_desktop.gui.menus import add_actions
+
         QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self, self.close)
         bar = self.menuBar()
-        register = bar.addMenu("&Register")
-        help_menu = bar.addMenu("&Help")
-        for menu, name, text, slot in (
-                (register, "open_register", "Register &openen", self.open_register),
-                (register, "backup", "Reservekopie &maken…", self.make_backup),
-                (register, "restore", "Reservekopie &terugzetten…", self.restore_backup),
-                (register, "", "", None),
-                (register, "profile", "&Praktijkprofiel…", self.edit_profile),
-                (register, "", "", None),
-                (register, "quit", "&Afsluiten", self.close),
-                (help_menu, "about", "&Over DPA Desktop…", self.show_about),
-        ):
-            if slot is None:
-                menu.addSeparator()
-                continue
-            action = menu.addAction(text)
-            action.setObjectName(f"action_{name}")
-            action.triggered.connect(lambda _checked=False, s=slot: s())
-            self.actions_by_name[name] = action
+        self.actions_by_name.update(add_actions(bar.addMenu("&Register"), (
+            ("open_register", "Register &openen", self.open_register),
+            ("backup", "Reservekopie &maken…", self.make_backup),
+            ("restore", "Reservekopie &terugzetten…", self.restore_backup),
+            ("", "", None),
+            ("profile", "&Praktijkprofiel…", self.edit_profile),
+            ("", "", None),
+            ("quit", "&Afsluiten", self.close),
+        )))
+        self.actions_by_name.update(add_actions(bar.addMenu("&Help"), (
+            ("about", "&Over DPA Desktop…", self.show_about),
+        )))
         self._update_buttons()
 
     def _forms_arrived(self, loaded: LoadedForms) -> None:

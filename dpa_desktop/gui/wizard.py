@@ -55,6 +55,7 @@ from dpa_desktop.gui.fields import (
     QuestionField,
     caption_text,
     make_field,
+    path_row,
     reveal,
     small_label,
     with_mnemonic,
@@ -638,11 +639,8 @@ class ReviewPage(_Page):
         self.folder = QLineEdit(str(paths.documents_output_dir()))
         self.folder.setObjectName("output_folder")
         label.setBuddy(self.folder)
-        browse = QPushButton("&Bladeren…")
-        browse.clicked.connect(self._browse)
         row.addWidget(label)
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
+        row.addLayout(path_row(self.folder, self._browse), 1)
         layout.addLayout(row)
         self.folder.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.problems: list[FieldProblem] = []
