@@ -12,7 +12,7 @@ both sides alike:
   The ratio is the median against the 1 s budget; LibreOffice's median from
   the same run is printed beside it, to show how fast the machine was.
 
-    python bench/bench_fill.py [--rounds N]
+    .venv/bin/python bench/bench_fill.py [--rounds N]   (the README's environment)
 """
 
 from __future__ import annotations
@@ -123,8 +123,10 @@ def main() -> None:
           + ", ".join(f"{t * 1000:.0f}" for t in fill_t) + ")")
     print(f"LibreOffice DOCX->PDF:     median {lo * 1000:.0f} ms (runs: "
           + ", ".join(f"{t * 1000:.0f}" for t in lo_t) + ")")
-    print(f"  ratio fill / LibreOffice = {f / lo:.2f} (budget <= {FILL_BUDGET_RATIO})"
-          f" {'met' if f / lo <= FILL_BUDGET_RATIO else 'NOT MET'}")
+    pairs = statistics.median(a / b for a, b in zip(fill_t, lo_t, strict=True))
+    print(f"  ratio of the medians          = {f / lo:.2f}")
+    print(f"  median of the per-round ratios = {pairs:.2f} (budget <= {FILL_BUDGET_RATIO})"
+          f" {'met' if pairs <= FILL_BUDGET_RATIO else 'NOT MET'}")
     print(f"GUI Genereren -> preview:  median {g * 1000:.0f} ms (runs: "
           + ", ".join(f"{t * 1000:.0f}" for t in gui_t) + ")")
     print(f"  ratio preview / budget = {g / PREVIEW_BUDGET_S:.2f} (budget <= 1.0)"
