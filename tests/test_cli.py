@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dpa_desktop.cli import main
+from dpa_desktop.document import Document
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,6 +46,32 @@ def test_fill_writes_docx_and_pdf(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["Verwerkersovereenkomst Vcare - Huisartsenpraktijk De Linde.docx",
                      "Verwerkersovereenkomst Vcare - Huisartsenpraktijk De Linde.pdf"]
+
+
+def test_a_fill_pauses_the_cyclic_collector_and_gives_it_back(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from dpa_desktop import fill
+
+    seen: list[bool] = []
+    render = fill.render_bytes
+
+    def watching(doc: Document) -> tuple[bytes, bytes]:
+        seen.append(gc.isenabled())
+        return render(doc)
+
+    monkeypatch.setattr(fill, "render_bytes", watching)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(vcare_example()), encoding="utf-8")
+    assert gc.isenabled()
+    assert main(["fill", "vcare", "--answers", str(good), "--out", str(tmp_path / "out")]) == 0
+    assert seen == [False]
+    assert gc.isenabled()
+    data = vcare_example()
+    data["values"]["kvk"] = "1234"  # type: ignore[index]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["fill", "vcare", "--answers", str(bad), "--out", str(tmp_path / "out2")]) == 2
+    assert gc.isenabled()  # also after a fill that was refused
 
 
 def test_a_wrong_kvk_and_a_missing_field_exit_2_naming_both(tmp_path: Path) -> None:
