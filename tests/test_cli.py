@@ -74,6 +74,25 @@ def test_a_fill_pauses_the_cyclic_collector_and_gives_it_back(tmp_path: Path,
     assert gc.isenabled()  # also after a fill that was refused
 
 
+@pytest.mark.parametrize(("command", "frozen"), [("fill", True), ("forms", False)])
+def test_only_a_fill_process_leaves_its_objects_to_the_end_of_the_process(
+        tmp_path: Path, command: str, frozen: bool) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(vcare_example()), encoding="utf-8")
+    args = (["fill", "vcare", "--answers", str(answers), "--out", str(tmp_path / "out")]
+            if command == "fill" else [command])
+    script = ("import gc, sys\n"
+              f"sys.argv = ['dpa-desktop', *{args!r}]\n"
+              "from dpa_desktop.cli import run\n"
+              "code = run()\n"
+              "print('frozen' if gc.get_freeze_count() else 'not frozen', file=sys.stderr)\n"
+              "raise SystemExit(code)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            encoding="utf-8", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == ("frozen" if frozen else "not frozen")
+
+
 def test_a_wrong_kvk_and_a_missing_field_exit_2_naming_both(tmp_path: Path) -> None:
     data = vcare_example()
     values = data["values"]
