@@ -99,6 +99,57 @@ def test_display_order_agrees_with_python_bidi(text: str) -> None:
     assert mine.translate(str.maketrans("()", "..")) == theirs.translate(str.maketrans("()", ".."))
 
 
+def _width(piece: str) -> float:
+    from dpa_desktop.render import fonts
+
+    return fonts.width(piece, 10)
+
+
+GLUED_WORDS = ["Praktijk", "00000", "(24)", "B.V.", "x" * 40, "עיאדה", "שָׁלוֹם", "عيادة", "الأمل", "ع" * 45, "٣٤",
+               "◠↉", "ש"]
+
+
+@given(words=st.lists(st.sampled_from(GLUED_WORDS), min_size=1, max_size=12),
+       joins=st.lists(st.sampled_from(["", " "]), min_size=12, max_size=12),
+       limit=st.floats(min_value=60, max_value=400), lead=st.sampled_from([0.0, 20.0, 200.0]),
+       tail=st.sampled_from([0.0, 20.0, 200.0]))
+@settings(max_examples=300, deadline=None)
+def test_no_stretch_a_line_cannot_break_in_holds_right_to_left_text_wider_than_the_line(
+        words: list[str], joins: list[str], limit: float, lead: float, tail: float) -> None:
+    """A right-to-left piece and the text glued to it (no space between, also from the spans
+    around it) fit one line, so the paragraph never cuts a piece between letters: a line
+    that did would print the run's first letters on the later line."""
+    text = "".join(w + j for w, j in zip(words, joins, strict=False)).strip()
+    shown = scripts.display(text, _width, limit, lead=lead, tail=tail)
+    stretches = "".join(ch if not scripts.breaks(ch) else "\n" for ch in shown).split("\n")
+    for index, stretch in enumerate(stretches):
+        if not scripts.needs_bidi(stretch):
+            continue
+        width = _width(stretch) + (lead if index == 0 else 0.0) + (tail if index == len(stretches) - 1 else 0.0)
+        assert width <= limit + 1e-6, (stretch, width, limit)
+
+
+def test_a_run_glued_to_text_wider_than_the_line_is_set_apart_by_a_space() -> None:
+    assert scripts.display("x" * 40 + "שלום", _width, 120) == "x" * 40 + " םולש"
+    assert scripts.display("שלום" + "x" * 40, _width, 120) == "םולש " + "x" * 40
+    assert scripts.display("Praktijk-שלום", _width, 120) == "Praktijk-םולש"
+
+
+def test_a_name_glued_to_bold_text_keeps_its_first_letter_on_its_line(tmp_path: Path) -> None:
+    """Bold digits glued to a Hebrew name, together wider than the line: the name's first
+    word is not left behind on a line of its own."""
+    name = "שלום " + "ע" * 40
+    document = d.Document(title="T", subject="S", author="A", header="", blocks=(
+        d.Paragraph((d.Span("0" * 60, bold=True), d.Span(name))),))
+    pdf = tmp_path / "a.pdf"
+    with pdf.open("wb") as out:
+        render_pdf(document, out)
+    # Each line is drawn in display order: its Hebrew read right to left, line after line,
+    # gives the name back.
+    read = "".join("".join(ch for ch in reversed(line) if scripts.is_hebrew(ch)) for line in pdf_drawn_lines(pdf))
+    assert read == name.replace(" ", "")
+
+
 def test_a_long_arabic_name_wraps_in_reading_order_on_every_line(tmp_path: Path) -> None:
     words = ["عيادة", "الأمل", "للرعاية", "الصحية", "الأولية", "في", "أمستردام", "الجنوبية", "والشرقية"] * 4
     name = " ".join(words)

@@ -101,15 +101,15 @@ def inline_para(spans: d.Inline, style: ParagraphStyle, bullet: str | None = Non
 
 def _inline(spans: d.Inline, width: float | None = None, size: float = BODY_SIZE) -> str:
     out = []
-    for span in spans:
+    glued = 0.0  # width of the unbroken stretch the spans so far end in
+    for index, span in enumerate(spans):
         shown = span.text
         if width is not None:
-            bold = span.bold
-
-            def width_of(piece: str, bold: bool = bold) -> float:
+            def width_of(piece: str, bold: bool = span.bold) -> float:
                 return fonts.width(piece, size, bold=bold)
 
-            shown = scripts.display(shown, width_of, width)
+            shown = scripts.display(shown, width_of, width, lead=glued, tail=_glue_after(spans[index + 1:], size))
+            glued = scripts.trailing_glue(shown, width_of, glued)
         text = fonts.markup(shown)
         if span.bold:
             text = f"<b>{text}</b>"
@@ -117,6 +117,21 @@ def _inline(spans: d.Inline, width: float | None = None, size: float = BODY_SIZE
             text = f"<i>{text}</i>"
         out.append(text)
     return "".join(out)
+
+
+def _glue_after(spans: d.Inline, size: float) -> float:
+    """How wide the text is that ``spans`` start with before a line can break (or
+    right-to-left text starts)."""
+    total = 0.0
+    for span in spans:
+        def width_of(piece: str, bold: bool = span.bold) -> float:
+            return fonts.width(piece, size, bold=bold)
+
+        glue = scripts.leading_glue(span.text, width_of)
+        total += glue
+        if glue < width_of(span.text):
+            break
+    return total
 
 
 class _BidiParagraph(Flowable):  # type: ignore[misc]  # reportlab is untyped

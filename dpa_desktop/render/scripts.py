@@ -219,21 +219,49 @@ def visual(chars: list[str], char_levels: list[int]) -> str:
     return "".join(out)
 
 
-def display(text: str, width_of: Callable[[str], float], limit: float) -> str:
+def breaks(ch: str) -> bool:
+    """A character a line may break at: whitespace other than the no-break space."""
+    return ch.isspace() and ch != "\u00a0"
+
+
+def trailing_glue(text: str, width_of: Callable[[str], float], glued: float = 0.0) -> float:
+    """How wide the end of ``text`` is that a line cannot break in; ``glued`` is the
+    width of what sits unbroken right before ``text``."""
+    k = len(text)
+    while k and not breaks(text[k - 1]):
+        k -= 1
+    return width_of(text[k:]) + (glued if k == 0 else 0.0)
+
+
+def leading_glue(text: str, width_of: Callable[[str], float]) -> float:
+    """How wide the start of ``text`` is that a line cannot break in, up to its first
+    right-to-left character (a run there is laid out against what comes before it)."""
+    k = 0
+    while k < len(text) and not breaks(text[k]) and unicodedata.bidirectional(text[k]) not in RTL_CLASSES:
+        k += 1
+    return width_of(text[:k])
+
+
+def display(text: str, width_of: Callable[[str], float], limit: float, *, lead: float = 0.0,
+            tail: float = 0.0) -> str:
     """``text`` as a left-to-right paragraph prints it: every right-to-left run in display order.
 
     Left-to-right stretches stay as they are. Each right-to-left run is
     reshaped, cut at its spaces into pieces at most ``limit`` wide (by
     ``width_of``; a word wider than that alone is cut between letters), and each
     piece is put in display order with no-break spaces inside, the pieces in
-    logical order with a space between them. The paragraph's own line breaking
-    can then only break between pieces, and no two pieces fit on one line, so
-    every line reads right.
+    logical order with a space between them. Text glued to a run with no space
+    between (``lead`` and ``tail`` are the widths glued to ``text`` from the
+    spans around it) counts towards the width of the piece it sticks to. The
+    paragraph's own line breaking can then only break between pieces, and no
+    two pieces fit on one line, so every line reads right. Where glued text
+    leaves no room for even one letter of the run, a space is put between them.
     """
     if not needs_bidi(text):
         return text
     lv = levels(text)
     out: list[str] = []
+    carry = lead  # width of the unbroken stretch the output ends in
     i = 0
     n = len(text)
     while i < n:
@@ -242,15 +270,29 @@ def display(text: str, width_of: Callable[[str], float], limit: float) -> str:
         while j < n and (lv[j] > 0) == rtl:
             j += 1
         if rtl:
-            out.append(" ".join(_run_pieces(text[i:j], lv[i:j], width_of, limit)))
+            k = j
+            while k < n and not breaks(text[k]) and lv[k] == 0:
+                k += 1
+            after = width_of(text[j:k]) + (tail if k == n else 0.0)
+            pieces, space_before, space_after, carry = _run_pieces(
+                text[i:j], lv[i:j], width_of, limit, lead=carry, tail=after)
+            out.append(" " * space_before + " ".join(pieces) + " " * space_after)
         else:
             out.append(text[i:j])
+            carry = trailing_glue(text[i:j], width_of, carry)
         i = j
     return "".join(out)
 
 
-def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float], limit: float) -> list[str]:
-    """A right-to-left run as display-order pieces that each fit a line, no two of them on one line."""
+def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float], limit: float, *,
+                lead: float, tail: float) -> tuple[list[str], bool, bool, float]:
+    """A right-to-left run as display-order pieces that each fit a line, no two of them on one line.
+
+    ``lead`` and ``tail`` are the widths of the text glued to the run's start and
+    end. Returns the pieces, whether a space must separate the run from the text
+    before and after it (that text leaves no room for one letter), and how wide
+    the last piece prints with what is glued before it.
+    """
     # Shape per stretch of Arabic letters and their marks: those all share level 1, so the
     # lam-alef ligature (two letters become one form) keeps every level in place.
     chars: list[str] = []
@@ -271,6 +313,15 @@ def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float
             k += 1
     widths = [width_of(ch) for ch in chars]
     space = width_of(" ")
+    # What is glued to the run prints on the line of its first and last letter.
+    letters = [idx for idx, ch in enumerate(chars) if ch != " "]
+    first, last = letters[0], letters[-1]
+    space_before = lead > 0 and lead + widths[first] > limit
+    lead = 0.0 if space_before else lead
+    space_after = tail > 0 and tail + widths[last] + (lead if first == last else 0.0) > limit
+    tail = 0.0 if space_after else tail
+    widths[first] += lead
+    widths[last] += tail
     # Greedy: words (split at spaces) are added to the current piece while it fits.
     pieces: list[tuple[int, int]] = []
     cur: tuple[int, int, float] | None = None  # start, end, width
@@ -302,7 +353,9 @@ def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float
             a = end_cut
     if cur is not None:
         pieces.append(cur[:2])
-    return [_show(chars, char_levels, a, b) for a, b in pieces if b > a]
+    pieces = [(a, b) for a, b in pieces if b > a]
+    last_width = sum(widths[pieces[-1][0]:pieces[-1][1]]) - tail
+    return [_show(chars, char_levels, a, b) for a, b in pieces], space_before, space_after, last_width
 
 
 def _joining(ch: str) -> bool:
