@@ -13,8 +13,9 @@ libraries before reportlab sees the text:
   (left-to-right) paragraph; runs at an odd level are reversed (rule L2),
   mirrored where they are brackets (L4), with accents kept after their letter (L3).
 
-A right-to-left run is printed in pieces that each fit on one line, so a long
-Arabic name wrapped over two lines reads in the right order on both.
+A right-to-left run is printed in pieces that each fit on one line together
+with any text glued to them, so a long Arabic name wrapped over two lines reads
+in the right order on both.
 
 Everything else a person types and no shipped font prints (CJK, emoji, scripts
 that need shaping we do not do) is refused at the field (``unprintable``),
