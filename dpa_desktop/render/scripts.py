@@ -278,6 +278,7 @@ def display(text: str, width_of: Callable[[str], float], limit: float, *, lead: 
             pieces, space_before, space_after, carry = _run_pieces(
                 text[i:j], lv[i:j], width_of, limit, lead=carry, tail=after)
             out.append(" " * space_before + " ".join(pieces) + " " * space_after)
+            carry = 0.0 if space_after else carry
         else:
             out.append(text[i:j])
             carry = trailing_glue(text[i:j], width_of, carry)
@@ -315,7 +316,7 @@ def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float
     widths = [width_of(ch) for ch in chars]
     space = width_of(" ")
     # What is glued to the run prints on the line of its first and last letter.
-    letters = [idx for idx, ch in enumerate(chars) if ch != " "]
+    letters = [idx for idx, ch in enumerate(chars) if ch != " "] or [0]
     first, last = letters[0], letters[-1]
     space_before = lead > 0 and lead + widths[first] > limit
     lead = 0.0 if space_before else lead
