@@ -7,6 +7,8 @@ that split with their header repeated, and a signature block never split.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import IO, Any, NamedTuple
 
 from reportlab.lib import colors
@@ -105,9 +107,7 @@ def _inline(spans: d.Inline, width: float | None = None, size: float = BODY_SIZE
     for index, span in enumerate(spans):
         shown = span.text
         if width is not None:
-            def width_of(piece: str, bold: bool = span.bold) -> float:
-                return fonts.width(piece, size, bold=bold)
-
+            width_of = _measure(size, span.bold)
             shown = scripts.display(shown, width_of, width, lead=glued, tail=_glue_after(spans[index + 1:], size))
             glued = scripts.trailing_glue(shown, width_of, glued)
         text = fonts.markup(shown)
@@ -124,14 +124,16 @@ def _glue_after(spans: d.Inline, size: float) -> float:
     right-to-left text starts)."""
     total = 0.0
     for span in spans:
-        def width_of(piece: str, bold: bool = span.bold) -> float:
-            return fonts.width(piece, size, bold=bold)
-
-        glue = scripts.leading_glue(span.text, width_of)
-        total += glue
-        if glue < width_of(span.text):
+        glued = scripts.glued_start(span.text)
+        total += _measure(size, span.bold)(glued)
+        if glued != span.text:
             break
     return total
+
+
+def _measure(size: float, bold: bool) -> Callable[[str], float]:
+    """The printed width of a piece of text in a span of this size and weight."""
+    return functools.partial(fonts.width, size=size, bold=bold)
 
 
 class _BidiParagraph(Flowable):  # type: ignore[misc]  # reportlab is untyped

@@ -234,13 +234,13 @@ def trailing_glue(text: str, width_of: Callable[[str], float], glued: float = 0.
     return width_of(text[k:]) + (glued if k == 0 else 0.0)
 
 
-def leading_glue(text: str, width_of: Callable[[str], float]) -> float:
-    """How wide the start of ``text`` is that a line cannot break in, up to its first
-    right-to-left character (a run there is laid out against what comes before it)."""
+def glued_start(text: str) -> str:
+    """The start of ``text`` a line cannot break in, up to its first right-to-left
+    character (a run there is laid out against what comes before it)."""
     k = 0
     while k < len(text) and not breaks(text[k]) and unicodedata.bidirectional(text[k]) not in RTL_CLASSES:
         k += 1
-    return width_of(text[:k])
+    return text[:k]
 
 
 def display(text: str, width_of: Callable[[str], float], limit: float, *, lead: float = 0.0,
@@ -275,25 +275,24 @@ def display(text: str, width_of: Callable[[str], float], limit: float, *, lead: 
             while k < n and not breaks(text[k]) and lv[k] == 0:
                 k += 1
             after = width_of(text[j:k]) + (tail if k == n else 0.0)
-            pieces, space_before, space_after, carry = _run_pieces(
-                text[i:j], lv[i:j], width_of, limit, lead=carry, tail=after)
-            out.append(" " * space_before + " ".join(pieces) + " " * space_after)
-            carry = 0.0 if space_after else carry
+            pieces, space_before, space_after = _run_pieces(text[i:j], lv[i:j], width_of, limit,
+                                                            lead=carry, tail=after)
+            shown = " " * space_before + " ".join(pieces) + " " * space_after
         else:
-            out.append(text[i:j])
-            carry = trailing_glue(text[i:j], width_of, carry)
+            shown = text[i:j]
+        out.append(shown)
+        carry = trailing_glue(shown, width_of, carry)
         i = j
     return "".join(out)
 
 
 def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float], limit: float, *,
-                lead: float, tail: float) -> tuple[list[str], bool, bool, float]:
+                lead: float, tail: float) -> tuple[list[str], bool, bool]:
     """A right-to-left run as display-order pieces that each fit a line, no two of them on one line.
 
     ``lead`` and ``tail`` are the widths of the text glued to the run's start and
-    end. Returns the pieces, whether a space must separate the run from the text
-    before and after it (that text leaves no room for one letter), and how wide
-    the last piece prints with what is glued before it.
+    end. Returns the pieces and whether a space must separate the run from the
+    text before and after it (that text leaves no room for one letter).
     """
     # Shape per stretch of Arabic letters and their marks: those all share level 1, so the
     # lam-alef ligature (two letters become one form) keeps every level in place.
@@ -355,9 +354,7 @@ def _run_pieces(run: str, run_levels: list[int], width_of: Callable[[str], float
             a = end_cut
     if cur is not None:
         pieces.append(cur[:2])
-    pieces = [(a, b) for a, b in pieces if b > a]
-    last_width = sum(widths[pieces[-1][0]:pieces[-1][1]]) - tail
-    return [_show(chars, char_levels, a, b) for a, b in pieces], space_before, space_after, last_width
+    return [_show(chars, char_levels, a, b) for a, b in pieces if b > a], space_before, space_after
 
 
 def _joining(ch: str) -> bool:
