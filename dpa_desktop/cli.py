@@ -134,18 +134,9 @@ def _fill(args: argparse.Namespace) -> int:
     from dpa_desktop.fill import fill
     from dpa_desktop.forms.loader import load_form_by_id
 
-    # The command's objects (modules, hyphenation patterns, the layout) live until the
-    # process ends, so the cyclic collector's passes over them find nothing to free;
-    # they cost about 4 % of a fill (bench/README.md, "Vullen").
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        spec = load_form_by_id(args.form)
-        answers = _read_answers(args.answers, spec.id)
-        result = fill(spec, answers, args.out)
-    finally:
-        if collecting:
-            gc.enable()
+    spec = load_form_by_id(args.form)
+    answers = _read_answers(args.answers, spec.id)
+    result = fill(spec, answers, args.out)
     print(result.docx)
     print(result.pdf)
     if args.register:
@@ -229,11 +220,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> int:
     """The program's entry point (console script, ``python -m``, the frozen app)."""
+    filling = sys.argv[1:2] == ["fill"]
+    if filling:
+        # What a fill builds (modules, hyphenation patterns, the layout) lives until the
+        # process ends and the operating system takes it back, so the cyclic collector
+        # finds nothing to free: its passes during the fill cost about 4 % and, unless
+        # the objects are frozen, its passes at shutdown about 6 % (bench/README.md, "Vullen").
+        gc.disable()
     code = main()
-    if sys.argv[1:2] == ["fill"]:
-        # The process ends now and the operating system takes back what the fill built
-        # (modules, hyphenation patterns, the layout). Frozen, it is left out of the
-        # collector's passes at shutdown: about 6 % of a fill (bench/README.md, "Vullen").
+    if filling:
         gc.freeze()
     return code
 

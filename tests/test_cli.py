@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dpa_desktop.cli import main
-from dpa_desktop.document import Document
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -48,49 +47,48 @@ def test_fill_writes_docx_and_pdf(tmp_path: Path) -> None:
                      "Verwerkersovereenkomst Vcare - Huisartsenpraktijk De Linde.pdf"]
 
 
-def test_a_fill_pauses_the_cyclic_collector_and_gives_it_back(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from dpa_desktop import fill
-
-    seen: list[bool] = []
-    render = fill.render_bytes
-
-    def watching(doc: Document) -> tuple[bytes, bytes]:
-        seen.append(gc.isenabled())
-        return render(doc)
-
-    monkeypatch.setattr(fill, "render_bytes", watching)
+def test_main_leaves_the_cyclic_collector_as_it_found_it(tmp_path: Path) -> None:
+    """The GUI and tests call main() in a process that goes on: a fill there, good or
+    refused, keeps the collector running."""
     good = tmp_path / "good.json"
     good.write_text(json.dumps(vcare_example()), encoding="utf-8")
     assert gc.isenabled()
     assert main(["fill", "vcare", "--answers", str(good), "--out", str(tmp_path / "out")]) == 0
-    assert seen == [False]
     assert gc.isenabled()
     data = vcare_example()
     data["values"]["kvk"] = "1234"  # type: ignore[index]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     assert main(["fill", "vcare", "--answers", str(bad), "--out", str(tmp_path / "out2")]) == 2
-    assert gc.isenabled()  # also after a fill that was refused
+    assert gc.isenabled()
 
 
-@pytest.mark.parametrize(("command", "frozen"), [("fill", True), ("forms", False)])
-def test_only_a_fill_process_leaves_its_objects_to_the_end_of_the_process(
-        tmp_path: Path, command: str, frozen: bool) -> None:
+@pytest.mark.parametrize(("command", "seen"), [("fill", "rendered collecting=False, frozen"),
+                                               ("forms", "collecting=True, not frozen")])
+def test_only_a_fill_process_pauses_the_collector_and_leaves_its_objects_to_the_end(
+        tmp_path: Path, command: str, seen: str) -> None:
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps(vcare_example()), encoding="utf-8")
     args = (["fill", "vcare", "--answers", str(answers), "--out", str(tmp_path / "out")]
             if command == "fill" else [command])
     script = ("import gc, sys\n"
+              "from dpa_desktop import fill\n"
+              "render = fill.render_bytes\n"
+              "def watching(doc):\n"
+              "    print(f'rendered collecting={gc.isenabled()}, ', end='', file=sys.stderr)\n"
+              "    return render(doc)\n"
+              "fill.render_bytes = watching\n"
               f"sys.argv = ['dpa-desktop', *{args!r}]\n"
               "from dpa_desktop.cli import run\n"
               "code = run()\n"
+              "if sys.argv[1] != 'fill':\n"
+              "    print(f'collecting={gc.isenabled()}, ', end='', file=sys.stderr)\n"
               "print('frozen' if gc.get_freeze_count() else 'not frozen', file=sys.stderr)\n"
               "raise SystemExit(code)\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             encoding="utf-8", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1] == ("frozen" if frozen else "not frozen")
+    assert result.stderr.splitlines()[-1] == seen
 
 
 def test_a_wrong_kvk_and_a_missing_field_exit_2_naming_both(tmp_path: Path) -> None:
